@@ -1,0 +1,71 @@
+"""Hidden tests of max pooling: torch.nn.functional.max_pool2d as the oracle, and routing."""
+
+import numpy as np
+from _conv_backprop_oracle import max_pool
+from _conv_backprop_util import PoolGeometry, pool_backward, pool_forward, pool_geometries, tie_free
+from hypothesis import given, settings
+
+from autograder.toolkit import assert_close, graded
+from autograder.toolkit import strategies as dst
+
+FORWARD = "max_pool_forward_naive"
+BACKWARD = "max_pool_backward_naive"
+
+
+def check_backward(student, g: PoolGeometry, seed: int) -> None:
+    x = tie_free((g.n, g.c, g.h, g.w), seed)
+    _, cache = pool_forward(student, g, x)
+    dout = np.random.default_rng(seed + 1).standard_normal((g.n, g.c, g.out_h, g.out_w))
+    dx = pool_backward(student, g, dout, cache)
+    _, expected = max_pool(x, g.ph, g.pw, g.stride, dout)
+    assert_close(dx, expected, name="dx", function=BACKWARD)
+
+
+@graded(points=3, function=FORWARD)
+@settings(max_examples=15)
+@given(g=pool_geometries(), seed=dst.seeds())
+def test_pool_forward_oracle(student, g, seed):
+    """max_pool_forward_naive equals torch's max_pool2d: any window, stride and floored size"""
+    x = tie_free((g.n, g.c, g.h, g.w), seed)
+    out, _ = pool_forward(student, g, x)
+    (expected,) = max_pool(x, g.ph, g.pw, g.stride)
+    assert_close(out, expected, name="out", function=FORWARD)
+
+
+@graded(points=3, function=BACKWARD)
+@settings(max_examples=12)
+@given(g=pool_geometries(overlapping=False), seed=dst.seeds())
+def test_pool_backward_disjoint_oracle(student, g, seed):
+    """max_pool_backward_naive equals torch's gradient: windows that do not overlap, floored sizes"""
+    check_backward(student, g, seed)
+
+
+@graded(points=5, function=BACKWARD,
+        hint="Overlapping windows can share a maximum: add their gradients (+=), do not overwrite.")
+@settings(max_examples=15)
+@given(g=pool_geometries(overlapping=True), seed=dst.seeds())
+def test_pool_backward_overlapping_oracle(student, g, seed):
+    """max_pool_backward_naive equals torch's gradient: overlapping windows"""
+    check_backward(student, g, seed)
+
+
+@graded(points=2, function=BACKWARD)
+@settings(max_examples=10)
+@given(g=pool_geometries(), seed=dst.seeds())
+def test_pool_backward_routes_to_maxima(student, g, seed):
+    """max_pool_backward_naive sends gradient only to window maxima, and all of it"""
+    x = tie_free((g.n, g.c, g.h, g.w), seed)
+    _, cache = pool_forward(student, g, x)
+    # Positive upstream values: a gradient that lands elsewhere cannot cancel out in the sums.
+    dout = np.random.default_rng(seed + 1).uniform(0.5, 1.5, (g.n, g.c, g.out_h, g.out_w))
+    dx = pool_backward(student, g, dout, cache)
+    is_max = np.zeros(x.shape, dtype=bool)
+    for i in range(g.out_h):
+        for j in range(g.out_w):
+            r, s = i * g.stride, j * g.stride
+            window = x[:, :, r : r + g.ph, s : s + g.pw]
+            is_max[:, :, r : r + g.ph, s : s + g.pw] |= window == window.max(axis=(2, 3), keepdims=True)
+    assert_close(np.where(is_max, 0.0, dx), np.zeros_like(dx), name="dx away from every window's maximum",
+                 floor=1e-12, function=BACKWARD)
+    assert_close(dx.sum(axis=(2, 3)), dout.sum(axis=(2, 3)), name="dx summed over each channel",
+                 function=BACKWARD)

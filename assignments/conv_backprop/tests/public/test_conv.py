@@ -1,0 +1,112 @@
+"""Public tests of conv_forward_naive and conv_backward_naive."""
+
+import numpy as np
+from _conv_backprop_util import (
+    ConvGeometry,
+    common_conv_geometries,
+    conv_backward,
+    conv_forward,
+    conv_geometries,
+    conv_inputs,
+)
+from hypothesis import given, settings
+
+from autograder.toolkit import assert_close, assert_unmodified, check_gradients, graded
+from autograder.toolkit import strategies as dst
+
+FORWARD = "conv_forward_naive"
+BACKWARD = "conv_backward_naive"
+
+
+def _one_tap_filters(g: ConvGeometry, seed: int) -> tuple[np.ndarray, list[tuple[int, int, int, float]]]:
+    """Filters with a single non-zero tap each, at a random channel and position."""
+    rng = np.random.default_rng(seed)
+    w = np.zeros((g.f, g.c, g.hh, g.ww))
+    taps = []
+    for f in range(g.f):
+        c, k, l = int(rng.integers(g.c)), int(rng.integers(g.hh)), int(rng.integers(g.ww))
+        a = float(rng.uniform(0.5, 2.0))
+        w[f, c, k, l] = a
+        taps.append((c, k, l, a))
+    return w, taps
+
+
+def check_forward(student, g: ConvGeometry, seed: int) -> None:
+    data = conv_inputs(g, seed)
+    x, b = data["x"], data["b"]
+    w, taps = _one_tap_filters(g, seed + 1)
+    out, _ = conv_forward(student, g, x, w, b)
+    # A one-tap filter at (c, k, l) reads xp[n, c, i*s + k, j*s + l]: the padded input shifted and
+    # subsampled. This pins down orientation (no flip), stride, padding and bias.
+    xp = np.pad(x, ((0, 0), (0, 0), (g.pad, g.pad), (g.pad, g.pad)))
+    s = g.stride
+    expected = np.empty_like(out)
+    for f, (c, k, l, a) in enumerate(taps):
+        expected[:, f] = a * xp[:, c, k : k + s * g.out_h : s, l : l + s * g.out_w : s] + b[f]
+    assert_close(out, expected, name="out (one-tap filters)", function=FORWARD)
+    # Linearity in w ties the taps together: every filter is a sum of one-tap filters.
+    w2 = data["w"]
+    both, _ = conv_forward(student, g, x, w + w2, b)
+    second, _ = conv_forward(student, g, x, w2, np.zeros(g.f))
+    assert_close(both, out + second, name="out(x, w1 + w2, b) - out(x, w1, b) - out(x, w2, 0)",
+                 function=FORWARD)
+
+
+def check_backward(student, g: ConvGeometry, seed: int, directions: int | None) -> None:
+    data = conv_inputs(g, seed)
+    out, cache = conv_forward(student, g, data["x"], data["w"], data["b"])
+    dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
+    dx, dw, db = conv_backward(student, g, dout, cache)
+    # The convolution is linear in each input, so central differences are exact up to rounding
+    # whatever the step: a large one keeps rounding far below the tolerance.
+    check_gradients(student.conv_forward_naive, data, {"x": dx, "w": dw, "b": db}, dout=dout,
+                    extra={"conv_param": g.conv_param}, pick=0, function=BACKWARD, h=1e-3,
+                    directions=directions, seed=seed)
+
+
+@graded(points=4, function=FORWARD, hint="out[n, f, i, j] = b[f] + sum(xp[n, :, i*s:i*s+HH, j*s:j*s+WW] * w[f]).")
+@settings(max_examples=10)
+@given(g=common_conv_geometries(), seed=dst.seeds())
+def test_conv_forward_common(student, g, seed):
+    """conv_forward_naive: 3x3 filters, stride 1, pad 1"""
+    check_forward(student, g, seed)
+
+
+@graded(points=4, function=FORWARD,
+        hint="H' = 1 + (H + 2*pad - HH) // stride (floored); filters need not be square.")
+@settings(max_examples=15)
+@given(g=conv_geometries(), seed=dst.seeds())
+def test_conv_forward_any_geometry(student, g, seed):
+    """conv_forward_naive: any stride, pad, filter shape and floored output size"""
+    check_forward(student, g, seed)
+
+
+@graded(points=5, function=BACKWARD, hint="Check each of dx, dw, db numerically on a tiny input first.")
+@settings(max_examples=6)
+@given(g=common_conv_geometries(), seed=dst.seeds())
+def test_conv_backward_common(student, g, seed):
+    """conv_backward_naive matches numerical gradients: 3x3 filters, stride 1, pad 1"""
+    check_backward(student, g, seed, directions=None)
+
+
+@graded(points=5, function=BACKWARD,
+        hint="Output (i, j) read the padded input from row i*stride, column j*stride; dx excludes the padding.")
+@settings(max_examples=12)
+@given(g=conv_geometries(), seed=dst.seeds())
+def test_conv_backward_any_geometry(student, g, seed):
+    """conv_backward_naive matches numerical gradients: any stride, pad, filter shape, floored sizes"""
+    check_backward(student, g, seed, directions=3)
+
+
+@graded(points=1, function=FORWARD, hint="Pad into a new array (np.pad) instead of changing x.")
+@settings(max_examples=5)
+@given(g=conv_geometries(), seed=dst.seeds())
+def test_conv_arguments_unmodified(student, g, seed):
+    """conv_forward_naive and conv_backward_naive leave their arguments unmodified"""
+    data = conv_inputs(g, seed)
+    before = data | {"conv_param": g.conv_param}
+    (out, cache), args, _ = student.call_echo(FORWARD, data["x"], data["w"], data["b"], g.conv_param)
+    assert_unmodified(before, dict(zip(before, args)), function=FORWARD)
+    dout = np.random.default_rng(seed + 1).standard_normal(np.shape(out))
+    _, args, _ = student.call_echo(BACKWARD, dout, cache)
+    assert_unmodified({"dout": dout}, {"dout": args[0]}, function=BACKWARD)

@@ -1,0 +1,276 @@
+"""Worker-side helpers of the gan tests: they need live torch modules and optimizers, which cannot
+cross to the harness. Each takes the student module first and returns plain data (numpy arrays,
+floats, strings, lists and dicts of these); the harness judges everything they return.
+
+The networks handed to the submission are the grader's own small tanh MLPs with weights chosen
+by the harness, so that the harness can recompute every loss, gradient and update independently.
+They record every call (inputs, outputs and the parameters of both nets at that moment), and the
+optimizers record the parameters after each step, so that the harness can tell which phase of a
+training step changed what.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _type_name(value: Any) -> str:
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _plain_number(value: Any) -> Any:
+    """A returned value the harness can judge: real numbers pass, anything else becomes its type
+    name (so that a tensor where a float is asked for is reported, not converted)."""
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return value
+    return {"unexpected_type": _type_name(value)}
+
+
+def _tensor_or_type(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy().copy()
+    return {"unexpected_type": _type_name(value)}
+
+
+class _MLP(nn.Module):
+    """Affine layers with tanh between them, applied to the input flattened per sample.
+
+    ``layers`` is a list of (W (in, out), b (out,)) float arrays; ``log`` (a list) receives one
+    entry per forward call, made by ``recorder``.
+    """
+
+    def __init__(self, layers: list, dtype: torch.dtype, tag: str, log: list, recorder=None):
+        super().__init__()
+        self.weights = nn.ParameterList()
+        for w, b in layers:
+            self.weights.append(nn.Parameter(torch.tensor(np.asarray(w), dtype=dtype)))
+            self.weights.append(nn.Parameter(torch.tensor(np.asarray(b), dtype=dtype)))
+        self.tag = tag
+        self.log = log
+        self.recorder = recorder
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x.reshape(x.shape[0], -1)
+        n_layers = len(self.weights) // 2
+        for i in range(n_layers):
+            h = h @ self.weights[2 * i] + self.weights[2 * i + 1]
+            if i < n_layers - 1:
+                h = torch.tanh(h)
+        if self.recorder is not None:
+            self.recorder(self.tag, x, h)
+        else:
+            self.log.append({"input": x.detach().cpu().numpy().copy()})
+        return h
+
+
+def _params(net: nn.Module) -> list[np.ndarray]:
+    return [p.detach().cpu().numpy().copy() for p in net.parameters()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Networks
+# ---------------------------------------------------------------------------------------------
+
+
+def network_outputs(module, noise_dim: int, hidden_dim: int, out_dim: int, n: int) -> dict:
+    """Builds the submission's Generator(noise_dim, hidden_dim, out_dim) and
+    Discriminator(in_dim=out_dim, hidden_dim) and runs them on uniform noise / on the generated
+    samples. Returns the outputs (or their type names) and the parameter counts."""
+    torch.manual_seed(0)
+    G = module.Generator(noise_dim=noise_dim, hidden_dim=hidden_dim, out_dim=out_dim)
+    D = module.Discriminator(in_dim=out_dim, hidden_dim=hidden_dim)
+    z = 2.0 * torch.rand(n, noise_dim) - 1.0
+    with torch.no_grad():
+        fake = G(z)
+        logits = D(fake) if isinstance(fake, torch.Tensor) else None
+    return {
+        "g_is_module": isinstance(G, nn.Module),
+        "d_is_module": isinstance(D, nn.Module),
+        "g_params": int(sum(p.numel() for p in G.parameters())) if isinstance(G, nn.Module) else 0,
+        "d_params": int(sum(p.numel() for p in D.parameters())) if isinstance(D, nn.Module) else 0,
+        "fake": _tensor_or_type(fake),
+        "fake_dtype": str(fake.dtype).replace("torch.", "") if isinstance(fake, torch.Tensor) else "",
+        "logits": _tensor_or_type(logits),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient penalty
+# ---------------------------------------------------------------------------------------------
+
+
+def gradient_penalty_trace(module, layers: list, real: np.ndarray, fake: np.ndarray, seed) -> dict:
+    """Calls gradient_penalty(D, real, fake, seed) with the grader's MLP D (float32), records
+    every input D saw, then backpropagates the penalty into D's parameters.
+
+    Returns {"value", "requires_grad", "inputs", "param_grads", "backward_error"}: value is the
+    penalty (an array) or a type name, param_grads one array (or None) per parameter."""
+    log: list = []
+    D = _MLP(layers, torch.float32, "D", log)
+    real_t = torch.tensor(real, dtype=torch.float32)
+    fake_t = torch.tensor(fake, dtype=torch.float32)
+    penalty = module.gradient_penalty(D, real_t, fake_t, seed=seed)
+    out: dict[str, Any] = {
+        "value": _tensor_or_type(penalty),
+        "requires_grad": bool(isinstance(penalty, torch.Tensor) and penalty.requires_grad),
+        "inputs": [entry["input"] for entry in log],
+        "param_grads": None,
+        "backward_error": "",
+        "real_after": real_t.numpy().copy(),
+        "fake_after": fake_t.numpy().copy(),
+    }
+    if isinstance(penalty, torch.Tensor) and penalty.requires_grad:
+        D.zero_grad(set_to_none=True)
+        try:
+            penalty.sum().backward()
+        except RuntimeError as exc:
+            out["backward_error"] = str(exc).splitlines()[0][:200]
+        else:
+            out["param_grads"] = [
+                None if p.grad is None else p.grad.detach().numpy().copy() for p in D.parameters()
+            ]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One training step
+# ---------------------------------------------------------------------------------------------
+
+
+def _reference_losses() -> dict:
+    """Correct losses, put in place of the submission's own while gan_train_step runs, so that its
+    tests judge the training step alone (the losses have tests of their own)."""
+
+    def bce(x, t):
+        return F.binary_cross_entropy_with_logits(x, t)
+
+    def d_loss(real, fake):
+        return bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+
+    def g_loss(fake):
+        return bce(fake, torch.ones_like(fake))
+
+    def ls_d(real, fake):
+        return 0.5 * ((real - 1.0) ** 2).mean() + 0.5 * (fake**2).mean()
+
+    def ls_g(fake):
+        return 0.5 * ((fake - 1.0) ** 2).mean()
+
+    return {
+        "bce_loss": bce,
+        "discriminator_loss": d_loss,
+        "generator_loss": g_loss,
+        "ls_discriminator_loss": ls_d,
+        "ls_generator_loss": ls_g,
+    }
+
+
+def train_step_trace(
+    module,
+    g_layers: list,
+    d_layers: list,
+    real: np.ndarray,
+    noise_dim: int,
+    lr: float,
+    loss: str,
+    calls: int,
+) -> dict:
+    """Runs gan_train_step `calls` times in a row on the grader's G and D (float32 tanh MLPs)
+    with plain SGD(lr) optimizers, starting with no gradients.
+
+    Returns {"calls": [...], "real_after"}; each call has "start" (params of G and D before it),
+    "end" (after it), "result" (what gan_train_step returned) and "events": in order, every
+    forward of G ({"net": "G", "input", "output"}), of D ({"net": "D", "input"}) and every
+    optimizer step ({"net": "step_G" | "step_D"}), each with the parameters of both nets at that
+    moment ("G", "D")."""
+    events: list = []
+
+    def record(tag: str, x: torch.Tensor, out: torch.Tensor) -> None:
+        entry = {"net": tag, "input": x.detach().cpu().numpy().copy(), "G": _params(G), "D": _params(D)}
+        if tag == "G":
+            entry["output"] = out.detach().cpu().numpy().copy()
+        events.append(entry)
+
+    G = _MLP(g_layers, torch.float32, "G", events, record)
+    D = _MLP(d_layers, torch.float32, "D", events, record)
+
+    class _RecordingSGD(torch.optim.SGD):
+        def __init__(self, params, tag: str):
+            super().__init__(params, lr=lr)
+            self.tag = tag
+
+        def step(self, closure=None):
+            result = super().step(closure)
+            events.append({"net": "step_" + self.tag, "G": _params(G), "D": _params(D)})
+            return result
+
+    G_opt = _RecordingSGD(G.parameters(), "G")
+    D_opt = _RecordingSGD(D.parameters(), "D")
+    real_t = torch.tensor(real, dtype=torch.float32)
+
+    saved = {name: getattr(module, name) for name in _reference_losses() if hasattr(module, name)}
+    for name, fn in _reference_losses().items():
+        setattr(module, name, fn)
+    out_calls = []
+    try:
+        for _ in range(calls):
+            events.clear()
+            start = {"G": _params(G), "D": _params(D)}
+            result = module.gan_train_step(G, D, G_opt, D_opt, real_t, noise_dim, loss=loss)
+            if isinstance(result, (tuple, list)):
+                result = [_plain_number(r) for r in result]
+            else:
+                result = {"unexpected_type": _type_name(result)}
+            out_calls.append(
+                {
+                    "start": start,
+                    "end": {"G": _params(G), "D": _params(D)},
+                    "result": result,
+                    "events": list(events),
+                }
+            )
+    finally:
+        for name in _reference_losses():
+            if name in saved:
+                setattr(module, name, saved[name])
+            elif hasattr(module, name):
+                delattr(module, name)
+    return {"calls": out_calls, "real_after": real_t.numpy().copy()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Training end to end
+# ---------------------------------------------------------------------------------------------
+
+
+def train_and_sample(
+    module,
+    real: np.ndarray,
+    steps: int,
+    batch_size: int,
+    noise_dim: int,
+    seed: int,
+    n_samples: int,
+    noise_seed: int,
+) -> dict:
+    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), puts the returned
+    generator in eval mode and draws n_samples samples from uniform noise in [-1, 1) (the
+    grader's own noise, from noise_seed). Returns {"samples" or "unexpected_type", "seconds"}."""
+    real_t = torch.tensor(real, dtype=torch.float32)
+    start = time.perf_counter()
+    G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
+    seconds = time.perf_counter() - start
+    if not isinstance(G, nn.Module):
+        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds}
+    G.eval()
+    generator = torch.Generator().manual_seed(noise_seed)
+    z = 2.0 * torch.rand(n_samples, noise_dim, generator=generator) - 1.0
+    with torch.no_grad():
+        samples = G(z)
+    return {"samples": _tensor_or_type(samples), "seconds": seconds}

@@ -1,0 +1,122 @@
+"""Helpers shared by the public and hidden gan tests: the grader's own data and measures, the
+small networks handed to the submission, and the reading of a training step's trace.
+
+Nothing here trusts the student file: the ring and the mode measures are recomputed here, and the
+networks are the grader's (see probes.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MODES = 8
+RADIUS = 2.0
+STD = 0.02
+
+# End to end: the reference covers >= 7 modes with >= 50% high quality on each of its first
+# runs for seeds 0..7 at this budget; see the public test for the thresholds and retries.
+TRAIN_STEPS = 3000
+TRAIN_BATCH = 128
+NOISE_DIM = 16
+EVAL_SAMPLES = 2500
+
+
+def ring_data(n: int, seed: int) -> np.ndarray:
+    """n float32 points of the ring of Gaussians, drawn here rather than by the student file."""
+    rng = np.random.default_rng(seed)
+    angles = 2.0 * np.pi * rng.integers(0, MODES, size=n) / MODES
+    centres = RADIUS * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return (centres + STD * rng.standard_normal((n, 2))).astype(np.float32)
+
+
+def mode_stats(samples: np.ndarray) -> tuple[int, float]:
+    """VEEGAN's measures: (modes covered, fraction of high-quality samples).
+
+    High quality: within 3 std of the nearest mode centre. Covered: the nearest mode of at
+    least one high-quality sample."""
+    angles = 2.0 * np.pi * np.arange(MODES) / MODES
+    centres = RADIUS * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    dist = np.linalg.norm(samples[:, None, :].astype(np.float64) - centres[None], axis=2)
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(samples)), nearest] <= 3.0 * STD
+    return len(set(nearest[good].tolist())), float(good.mean())
+
+
+def mlp_layers(sizes: list[int], seed: int, scale: float = 1.0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Weights of a tanh MLP with the given layer sizes: [(W (in, out), b (out,)), ...], float32,
+    W ~ N(0, scale^2 / in) so that every tanh works in its curved range."""
+    rng = np.random.default_rng(seed)
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        w = rng.standard_normal((fan_in, fan_out)) * scale / np.sqrt(fan_in)
+        b = 0.3 * rng.standard_normal(fan_out)
+        layers.append((w.astype(np.float32), b.astype(np.float32)))
+    return layers
+
+
+def params_equal(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _rows(a: np.ndarray) -> set[bytes]:
+    a = np.ascontiguousarray(a.reshape(a.shape[0], -1))
+    return {row.tobytes() for row in a}
+
+
+class StepTrace:
+    """One gan_train_step call read from the probe's events.
+
+    The discriminator's phase is everything before the first D_opt.step(); the generator's phase
+    starts with the first forward of D after it. The noise of each phase is that of the G calls
+    whose every output row went into a forward of D in that phase (whether D saw the fake samples
+    alone or concatenated with the real ones)."""
+
+    def __init__(self, call: dict, real: np.ndarray):
+        self.start = call["start"]
+        self.end = call["end"]
+        self.result = call["result"]
+        events = call["events"]
+        steps_d = [i for i, e in enumerate(events) if e["net"] == "step_D"]
+        assert steps_d, "D_opt.step() was never called: the discriminator was not updated"
+        first_d_step = steps_d[0]
+        d_before = [e for e in events[:first_d_step] if e["net"] == "D"]
+        d_after = [e for e in events[first_d_step:] if e["net"] == "D"]
+        assert d_before, "D was not called before D_opt.step(): no discriminator loss to update it with"
+        assert d_after, (
+            "D was not called after D_opt.step(): the generator's loss must be computed through the "
+            "updated discriminator"
+        )
+        self.g_phase_start = {"G": d_after[0]["G"], "D": d_after[0]["D"]}
+        g_calls = [e for e in events if e["net"] == "G"]
+        self.z_d, self.fake_d = self._noise_of(g_calls, d_before, "discriminator")
+        self.z_g, self.fake_g = self._noise_of(g_calls, d_after, "generator")
+        self.steps = [e["net"] for e in events if e["net"].startswith("step_")]
+        self.real = real
+
+    @staticmethod
+    def _noise_of(g_calls: list, d_calls: list, phase: str) -> tuple[np.ndarray, np.ndarray]:
+        seen: set[bytes] = set()
+        for e in d_calls:
+            seen |= _rows(e["input"])
+        used = [g for g in g_calls if _rows(g["output"]) <= seen]
+        assert used, (
+            f"in the {phase}'s phase D never saw the output of G: the {phase}'s loss must be computed "
+            "on generated samples"
+        )
+        z = np.concatenate([g["input"] for g in used])
+        fake = np.concatenate([g["output"] for g in used])
+        return z, fake
+
+
+def train_step_calls(student, *, loss: str = "ns", calls: int = 2, batch: int = 16, seed: int = 0,
+                     lr: float = 0.5, noise_dim: int = 4) -> tuple[dict, list[StepTrace], dict]:
+    """Runs the probe: `calls` consecutive gan_train_step calls on the grader's G (noise_dim-8-2)
+    and D (2-8-1) with SGD(lr). Returns (setup, traces, raw probe result)."""
+    g_layers = mlp_layers([noise_dim, 8, 2], seed=100 + seed)
+    d_layers = mlp_layers([2, 8, 1], seed=200 + seed, scale=2.0)
+    real = ring_data(batch, seed=300 + seed)
+    raw = student.probe("train_step_trace", g_layers, d_layers, real, noise_dim, lr, loss, calls)
+    assert isinstance(raw, dict) and len(raw.get("calls", [])) == calls, "the training-step probe failed"
+    traces = [StepTrace(call, real) for call in raw["calls"]]
+    setup = {"g_layers": g_layers, "d_layers": d_layers, "real": real, "lr": lr, "noise_dim": noise_dim}
+    return setup, traces, raw

@@ -1,0 +1,14 @@
+"""Adam adds the L2 penalty to the gradient in place (dw += weight_decay * w), modifying the
+caller's dw."""
+
+
+def adam(w, dw, config=None):
+    if config is None:
+        config = {}
+    config.setdefault("learning_rate", 1e-3)
+    config.setdefault("beta1", 0.9)
+    config.setdefault("beta2", 0.999)
+    config.setdefault("epsilon", 1e-8)
+    config.setdefault("weight_decay", 0.0)
+    dw += config["weight_decay"] * w
+    return _adam_step(w, dw, config), config

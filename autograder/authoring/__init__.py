@@ -1,0 +1,1 @@
+"""Instructor-side transformations: reference -> template, reference + bug -> mutant."""

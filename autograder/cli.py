@@ -1,0 +1,142 @@
+"""The ``dlgrade`` command: check, grade, validate, templates, release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.labs import LabError, find_lab, list_labs
+
+console = Console()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from autograder.grading.engine import grade
+    from autograder.reports.console import render
+
+    lab = find_lab(args.lab)
+    target = Path(args.file) if args.file else Path.cwd() / lab.student_file
+    if not target.exists():
+        console.print(f"[red]no {target}[/red]: run this where your {lab.student_file} is, or name the file")
+        return 2
+    report = grade(lab, target, hidden=False)
+    render(report, console, title=f"{lab.title}: public tests on {target.name}")
+    console.print("[dim]Hidden tests run when you submit; they check the harder cases too.[/dim]")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.grading.engine import grade
+    from autograder.reports.console import render
+    from autograder.results.gradescope import error_results, write_atomic, write_results
+
+    lab = find_lab(args.lab)
+    out = Path(args.out)
+    try:
+        report = grade(lab, Path(args.submission))
+    except Exception as exc:  # the results file is always written, even when grading breaks
+        write_atomic(out, error_results(f"grading could not finish: {type(exc).__name__}: {exc}"))
+        console.print(f"[red]grading could not finish:[/red] {exc}")
+        return 2
+    write_results(report, out, lab.hidden_visibility)
+    if not args.quiet:
+        render(report, console)
+    console.print(f"wrote {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.grading.validate import validate
+
+    failed = False
+    for name in args.labs or list_labs():
+        lab = find_lab(name)
+        console.rule(f"validate {name}")
+        result = validate(lab, runs=args.runs)
+        for check in result.checks:
+            mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+            console.print(f"{mark} {check.what}  [dim]{check.detail}[/dim]", highlight=False)
+        failed |= not result.ok
+    return 1 if failed else 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from autograder.authoring.templates import template_for
+
+    stale = []
+    for name in args.labs or list_labs():
+        lab = find_lab(name)
+        text = template_for(lab.reference)
+        current = lab.template.read_text() if lab.template.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(str(lab.template))
+            continue
+        lab.template.parent.mkdir(parents=True, exist_ok=True)
+        lab.template.write_text(text)
+        console.print(f"wrote {lab.template}")
+    if stale:
+        console.print("[red]templates out of date (run `dlgrade templates`):[/red] " + ", ".join(stale))
+        return 1
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release.build import release
+
+    lab = find_lab(args.lab)
+    for path in release(lab, Path(args.out)):
+        console.print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dlgrade", description="Auto-graded deep-learning labs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="run the public tests on your file (students)")
+    p.add_argument("lab")
+    p.add_argument("file", nargs="?")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("grade", help="grade a submission (.py, folder or .zip) into results.json")
+    p.add_argument("lab")
+    p.add_argument("submission")
+    p.add_argument("--out", default="results.json")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("validate", help="check a lab's tests against its reference, template and mutants")
+    p.add_argument("labs", nargs="*")
+    p.add_argument("--runs", type=int, default=3, help="reference runs compared for determinism")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("templates", help="regenerate student templates from the references")
+    p.add_argument("labs", nargs="*")
+    p.add_argument("--check", action="store_true", help="only report templates that are out of date")
+    p.set_defaults(run=cmd_templates)
+
+    p = sub.add_parser("release", help="build the student bundle and the Gradescope autograder")
+    p.add_argument("lab")
+    p.add_argument("--out", default="dist")
+    p.set_defaults(run=cmd_release)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LabError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

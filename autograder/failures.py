@@ -1,0 +1,76 @@
+"""What can go wrong on the submission's side, as exceptions the harness raises inside a test.
+
+Each carries what feedback needs to say it plainly; none carries a value from a hidden test.
+"""
+
+from __future__ import annotations
+
+
+class SubmissionFailure(Exception):
+    """Base: the submission, not the test, made this test fail."""
+
+    function: str | None = None
+
+    def summary(self) -> str:
+        return str(self)
+
+
+class StudentError(SubmissionFailure):
+    """The submission raised (or returned something unusable) during a call."""
+
+    def __init__(self, function: str | None, error: dict) -> None:
+        self.function = function
+        self.kind: str = error.get("kind", "student")
+        self.type: str = error.get("type", "Exception")
+        self.message: str = error.get("message", "")
+        self.frames: list = error.get("frames", [])
+        super().__init__(self.summary())
+
+    @property
+    def not_implemented(self) -> bool:
+        return self.type == "NotImplementedError"
+
+    def summary(self) -> str:
+        name = f"{self.function}" if self.function else "the submission"
+        if self.not_implemented:
+            return f"{name}: not implemented yet"
+        if self.kind == "missing":
+            return self.message
+        if self.kind == "forbidden":
+            return f"refused import: {self.message}"
+        if self.kind == "exit":
+            return f"{name} called sys.exit({self.message}); a submission must return, not exit"
+        if self.kind == "contract":
+            return f"{name}: {self.message}"
+        where = ""
+        if self.frames:
+            file, line, func, text = self.frames[-1]
+            where = f" (at {file}:{line} in {func}: {text.strip()})" if text else f" (at {file}:{line})"
+        return f"{name} raised {self.type}: {self.message}{where}"
+
+
+class ImportFailure(StudentError):
+    """The submission could not be imported; every test that needs it fails the same way."""
+
+    def summary(self) -> str:
+        if self.kind == "forbidden":
+            return f"the submission could not be imported: refused import: {self.message}"
+        detail = super().summary().removeprefix("the submission raised ")
+        return f"the submission could not be imported: {detail}"
+
+
+class WorkerTimeout(SubmissionFailure):
+    def __init__(self, function: str | None, limit: float, during_import: bool = False) -> None:
+        self.function, self.limit, self.during_import = function, limit, during_import
+        what = "importing the submission" if during_import else (function or "the test")
+        super().__init__(f"{what} did not finish within {limit:g} s (infinite loop, or far too slow?)")
+
+
+class WorkerDied(SubmissionFailure):
+    def __init__(self, function: str | None, description: str) -> None:
+        self.function, self.description = function, description
+        super().__init__(f"the worker running {function or 'the submission'} {description}")
+
+
+class SandboxUnavailable(Exception):
+    """The isolation asked for cannot be had on this machine (not the submission's fault)."""

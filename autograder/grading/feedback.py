@@ -1,0 +1,78 @@
+"""Turning a failed test's exception into a message a student can act on.
+
+Public tests show everything useful: the quantity, the worst element, expected against got, and the
+smallest failing input that hypothesis found. Hidden tests show the function, the kind of failure
+and a short message; never their inputs, expected values or source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autograder.failures import ImportFailure, StudentError, SubmissionFailure, WorkerDied, WorkerTimeout
+from autograder.toolkit.compare import Mismatch
+
+_STUDENT_REPR = re.compile(r"^\s*student=.*,\n", re.MULTILINE)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """Hypothesis wraps inconsistent failures in groups; the submission's failure is what matters."""
+    while isinstance(exc, BaseExceptionGroup):
+        inner = exc.exceptions
+        preferred = [e for e in inner if isinstance(e, SubmissionFailure | Mismatch)]
+        exc = (preferred or list(inner))[0]
+    return exc
+
+
+def kind_of(exc: BaseException) -> str:
+    exc = _root_cause(exc)
+    if isinstance(exc, StudentError) and exc.not_implemented:
+        return "not_implemented"
+    if isinstance(exc, ImportFailure):
+        return "import"
+    if isinstance(exc, WorkerTimeout):
+        return "timeout"
+    if isinstance(exc, WorkerDied):
+        return "crash"
+    if isinstance(exc, StudentError):
+        return "error"
+    if isinstance(exc, Mismatch):
+        return "mismatch"
+    return "check"
+
+
+def explain(exc: BaseException, *, public: bool, function: str | None) -> str:
+    root = _root_cause(exc)
+    if isinstance(root, SubmissionFailure):
+        message = root.summary()
+    elif isinstance(root, Mismatch):
+        where = root.function or function
+        body = root.full() if public else root.summary()
+        message = f"{where}: {body}" if where else body
+    elif isinstance(root, AssertionError):
+        message = _assertion_text(root, public)
+    else:
+        what = f"what {function} returned" if function else "the submission's result"
+        detail = f"{type(root).__name__}: {root}" if public else type(root).__name__
+        message = f"the test could not use {what} ({detail})"
+    if public:
+        example = _falsifying_example(exc) or _falsifying_example(root)
+        if example:
+            message += f"\nsmallest failing input found: {example}"
+    return message
+
+
+def _assertion_text(exc: AssertionError, public: bool) -> str:
+    text = str(exc).strip()
+    if public:
+        return text or "a check on the result failed"
+    first = text.splitlines()[0] if text else ""
+    return "a check on the result failed" if not first or first.startswith("assert ") else first
+
+
+def _falsifying_example(exc: BaseException) -> str:
+    for note in getattr(exc, "__notes__", ()):
+        if note.startswith("Falsifying example"):
+            body = note.split(":", 1)[1].strip()
+            return _STUDENT_REPR.sub("", body)
+    return ""

@@ -1,0 +1,1 @@
+"""Writing grading results in the formats grading servers read."""

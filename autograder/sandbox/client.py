@@ -1,0 +1,254 @@
+"""The harness' end of one worker: start it, send requests under a deadline, collect its output.
+
+A worker that times out or dies is killed with its whole process group and replaced on the next
+request; a submission that failed to import is not retried (the same error is raised at once).
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.failures import ImportFailure, StudentError, WorkerDied, WorkerTimeout
+from autograder.sandbox.launch import worker_command
+from autograder.sandbox.limits import Limits
+from autograder.worker.wire import FrameReader, WireError, packb
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    submission: Path
+    module: str
+    forbidden: tuple[str, ...] = ()
+    probes: Path | None = None
+    limits: Limits = Limits()
+
+
+class _Output:
+    """Bounded capture of what the submission prints: the rest is counted, not kept."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.kept, self.dropped = cap, bytearray(), 0
+
+    def add(self, data: bytes) -> None:
+        room = self.cap - len(self.kept)
+        self.kept += data[: max(room, 0)]
+        self.dropped += max(len(data) - max(room, 0), 0)
+
+    def take(self) -> str:
+        text = self.kept.decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n... [{self.dropped} more bytes of output not shown]"
+        self.kept, self.dropped = bytearray(), 0
+        return text
+
+
+class WorkerClient:
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.proc: subprocess.Popen | None = None
+        self.import_error: ImportFailure | None = None
+        self.deadline: float | None = None
+        self.pending_seed: int | None = None
+        self.output = _Output(spec.limits.output_bytes)
+        self.starts = 0
+        self.poisoned: Exception | None = None
+        self._workdir: str | None = None
+
+    def begin_test(self, seed: int, deadline: float) -> None:
+        """A new test: its own deadline and random seed, and a clean slate after a timeout."""
+        self.deadline, self.pending_seed, self.poisoned = deadline, seed, None
+
+    def poison(self, failure: Exception) -> None:
+        """Fail every further request of this test at once (no respawn loops while shrinking)."""
+        self.poisoned = failure
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def _start(self) -> None:
+        if self.import_error is not None:
+            raise self.import_error
+        self._workdir = tempfile.mkdtemp(prefix="dlgrade-worker-")
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        cmd = worker_command(req_r, resp_w, self._workdir)
+        self.proc = subprocess.Popen(
+            cmd.argv, env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(req_r, resp_w), start_new_session=True,
+            preexec_fn=self.spec.limits.apply,
+        )
+        os.close(req_r)
+        os.close(resp_w)
+        self._req = req_w
+        self._resp = resp_r
+        self.starts += 1
+        load = {"op": "load", "path": str(self.spec.submission), "module": self.spec.module,
+                "forbidden": list(self.spec.forbidden),
+                "probes": str(self.spec.probes) if self.spec.probes else None}
+        try:
+            self._roundtrip(load, time.monotonic() + self.spec.limits.import_timeout, None, importing=True)
+        except StudentError as exc:
+            self.import_error = ImportFailure(None, {"kind": exc.kind, "type": exc.type,
+                                                     "message": exc.message, "frames": exc.frames})
+            self.stop()
+            raise self.import_error from None
+
+    def stop(self) -> None:
+        """Kill the worker's whole process group and remove what it left behind."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.wait()
+            for fd in (self._req, self._resp):
+                _close(fd)
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
+        if self._workdir:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- requests -------------------------------------------------------------------------------
+    def request(self, req: dict, function: str | None) -> Any:
+        if self.poisoned is not None:
+            raise self.poisoned
+        try:
+            return self._request(req, function)
+        except (WorkerTimeout, WorkerDied) as failure:
+            self.poisoned = failure
+            raise
+        except StudentError as failure:
+            # Not written yet, or not there: no other input will change that, so hypothesis need
+            # not wait on the worker while it shrinks.
+            if failure.not_implemented or failure.kind in ("missing", "forbidden"):
+                self.poisoned = failure
+            raise
+
+    def _request(self, req: dict, function: str | None) -> Any:
+        if self.proc is None:
+            self._start()
+        if self.pending_seed is not None:
+            req = req | {"reseed": self.pending_seed}
+            self.pending_seed = None
+        deadline = self.deadline if self.deadline is not None else time.monotonic() + 3600
+        return self._roundtrip(req, deadline, function)
+
+    def _roundtrip(self, req: dict, deadline: float, function: str | None, importing: bool = False) -> Any:
+        assert self.proc is not None
+        payload = packb(req)
+        frame = len(payload).to_bytes(4, "big") + payload
+        reader = FrameReader()
+        sel = selectors.DefaultSelector()
+        try:
+            os.set_blocking(self._req, False)
+            streams = {self._resp: "resp", self.proc.stdout.fileno(): "out", self.proc.stderr.fileno(): "out"}
+            for fd in streams:
+                os.set_blocking(fd, False)
+                sel.register(fd, selectors.EVENT_READ, streams[fd])
+            sel.register(self._req, selectors.EVENT_WRITE, "req")
+            sent = 0
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    limit = self.spec.limits.import_timeout if importing else self.spec.limits.test_timeout
+                    self.stop()
+                    raise WorkerTimeout(function, limit, during_import=importing)
+                for key, _ in sel.select(timeout=min(remaining, 1.0)):
+                    if key.data == "req":
+                        try:
+                            sent += os.write(self._req, frame[sent:])
+                        except BrokenPipeError:
+                            sel.unregister(self._req)
+                            continue
+                        if sent == len(frame):
+                            sel.unregister(self._req)
+                        continue
+                    data = _read(key.fd)
+                    if data is None:
+                        continue
+                    if key.data == "out":
+                        if data:
+                            self.output.add(data)
+                        else:
+                            sel.unregister(key.fd)
+                        continue
+                    if not data:
+                        raise self._died(function)
+                    try:
+                        reader.feed(data)
+                        done, reply = reader.take()
+                    except WireError as exc:
+                        self.stop()
+                        raise StudentError(function, {"kind": "contract", "type": "WireError",
+                                                      "message": str(exc)}) from None
+                    if done:
+                        self._drain_output()
+                        if not isinstance(reply, dict) or "ok" not in reply:
+                            raise StudentError(function, {"kind": "contract", "type": "ProtocolError",
+                                                          "message": "the worker sent a malformed reply"})
+                        if reply["ok"]:
+                            return reply.get("value")
+                        raise StudentError(function, reply.get("error") or {})
+        finally:
+            sel.close()
+
+    def _drain_output(self) -> None:
+        """Output written before the reply is already in the pipes: collect it for this test."""
+        assert self.proc is not None
+        for stream in (self.proc.stdout, self.proc.stderr):
+            while data := _read(stream.fileno()):
+                self.output.add(data)
+
+    def _died(self, function: str | None) -> WorkerDied:
+        assert self.proc is not None
+        self._drain_output()
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.stop()
+        if code is None:
+            what = "closed its channel and hung"
+        elif code < 0:
+            sig = signal.Signals(-code)
+            what = {signal.SIGXCPU: "ran out of CPU time", signal.SIGKILL: "was killed (memory?)",
+                    signal.SIGSEGV: "crashed (segmentation fault)"}.get(sig, f"was killed by {sig.name}")
+        else:
+            what = f"exited with status {code} (did the submission call os._exit or exit()?)"
+        return WorkerDied(function, what)
+
+    def take_output(self) -> str:
+        if self.alive:
+            self._drain_output()
+        return self.output.take()
+
+
+def _read(fd: int) -> bytes | None:
+    """Bytes read, b"" at end of stream, None when nothing is there yet."""
+    try:
+        return os.read(fd, 1 << 16)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass

@@ -1,0 +1,21 @@
+"""What a lab's tests use: points, comparisons, gradient checks, strategies, torch arguments."""
+
+from autograder.toolkit import strategies
+from autograder.toolkit.compare import (
+    Mismatch,
+    assert_close,
+    assert_unmodified,
+    expect_array,
+    expect_scalar,
+    relative_error,
+)
+from autograder.toolkit.gradcheck import check_gradients, numerical_gradient
+from autograder.toolkit.marks import graded
+from autograder.toolkit.remote import RemoteObject, Student, StudentFunction
+from autograder.worker.wire import Tensor, TensorValue
+
+__all__ = [
+    "Mismatch", "RemoteObject", "Student", "StudentFunction", "Tensor", "TensorValue", "assert_close",
+    "assert_unmodified", "check_gradients", "expect_array", "expect_scalar", "graded",
+    "numerical_gradient", "relative_error", "strategies",
+]

@@ -1,0 +1,92 @@
+"""Central-difference gradient checks in float64.
+
+Evaluations of a submission's function are batched into one round trip (``StudentFunction.map``);
+plain Python callables are evaluated one by one. For large inputs the check projects on a few random
+unit directions instead of every coordinate, the idea of torch.autograd.gradcheck's fast mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.toolkit.compare import Mismatch, assert_close, expect_array, expect_scalar
+from autograder.toolkit.remote import StudentFunction
+
+
+def _objective(result: Any, dout: np.ndarray | None, name: str, function: str | None) -> float:
+    if dout is None:
+        return expect_scalar(result, name=name, function=function)
+    out = expect_array(result, dout.shape, name=name, kind="n", function=function)
+    return float(np.sum(out.astype(np.float64) * dout))
+
+
+def _evaluate(f: Callable | StudentFunction, points: list[dict[str, Any]], pick: int | None,
+              dout: np.ndarray | None, function: str | None) -> np.ndarray:
+    if isinstance(f, StudentFunction):
+        results = f.map([((), p) for p in points], pick=pick)
+    else:
+        results = []
+        for p in points:
+            r = f(**p)
+            results.append(r if pick is None else r[pick])
+    return np.array([_objective(r, dout, "output", function) for r in results])
+
+
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: np.ndarray | None = None,
+                       h: float = 1e-6) -> np.ndarray:
+    """Gradient of ``sum(f(x) * dout)`` (or of scalar ``f(x)``) by central differences."""
+    x = np.asarray(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[idx] += h
+        minus[idx] -= h
+        fp, fm = (_objective(f(p), dout, "output", None) for p in (plus, minus))
+        grad[idx] = (fp - fm) / (2 * h)
+    return grad
+
+
+def check_gradients(f: Callable | StudentFunction, inputs: dict[str, np.ndarray],
+                    analytic: dict[str, Any], *, dout: np.ndarray | None = None,
+                    extra: dict[str, Any] | None = None, pick: int | None = None,
+                    function: str | None = None, rtol: float = 1e-5, floor: float | None = None,
+                    h: float = 1e-6, directions: int | None = None, seed: int = 0) -> None:
+    """Compare each ``analytic[name]`` with the numerical gradient of ``f(**inputs, **extra)``.
+
+    ``f`` returns an array (weighted by ``dout``) or a scalar (``dout=None``); ``pick`` selects one
+    element of a tuple result, e.g. ``out`` of ``(out, cache)``. With ``directions=k`` each gradient
+    is checked along ``k`` random unit directions.
+    """
+    extra = extra or {}
+    function = function or getattr(f, "label", None)
+    for name, grad in analytic.items():
+        x = inputs[name]
+        grad = expect_array(grad, x.shape, name=f"d{name}", kind="f", function=function)
+        if directions is None:
+            points = []
+            for idx in np.ndindex(x.shape):
+                for sign in (1.0, -1.0):
+                    moved = x.copy()
+                    moved[idx] += sign * h
+                    points.append(inputs | {name: moved} | extra)
+            values = _evaluate(f, points, pick, dout, function)
+            numeric = ((values[0::2] - values[1::2]) / (2 * h)).reshape(x.shape)
+            assert_close(grad, numeric, name=f"d{name}", rtol=rtol, floor=floor, function=function)
+            continue
+        rng = np.random.default_rng(seed)
+        vs = rng.standard_normal((directions, *x.shape))
+        vs /= np.linalg.norm(vs.reshape(directions, -1), axis=1).reshape(-1, *([1] * x.ndim))
+        points = [inputs | {name: x + sign * h * v} | extra for v in vs for sign in (1.0, -1.0)]
+        values = _evaluate(f, points, pick, dout, function)
+        numeric = (values[0::2] - values[1::2]) / (2 * h)
+        projected = np.array([float(np.sum(grad * v)) for v in vs])
+        scale = max(float(np.linalg.norm(grad)), float(np.max(np.abs(numeric))), 1e-8)
+        try:
+            assert_close(projected, numeric, name=f"d{name}", rtol=rtol,
+                         floor=floor if floor is not None else 1e-3 * scale, function=function)
+        except Mismatch as exc:
+            raise Mismatch(exc.name, exc.problem.replace("entries", "random directions"),
+                           exc.detail.replace("index", "direction"), function) from None

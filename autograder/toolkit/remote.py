@@ -1,0 +1,139 @@
+"""The harness-side face of a submission: the ``student`` fixture's objects.
+
+Calls become requests to the worker; what comes back is plain data or a ``Handle`` wrapped as a
+``RemoteObject``. Nothing the submission defines is ever imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograder.sandbox.client import WorkerClient
+from autograder.worker.wire import Handle
+
+
+class _Endpoint:
+    def __init__(self, client: WorkerClient) -> None:
+        self._client = client
+
+    def _send(self, req: dict, function: str | None) -> Any:
+        return _wrap(self._client, self._client.request(_unwrap(req), function))
+
+
+class StudentFunction(_Endpoint):
+    """A callable of the submission (a module function, a class, or a method of a remote object)."""
+
+    def __init__(self, client: WorkerClient, name: str, target: Handle | None = None,
+                 label: str | None = None) -> None:
+        super().__init__(client)
+        self.name, self.target, self.label = name, target, label or name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._send({"op": "call", "target": self.target, "name": self.name,
+                           "args": list(args), "kwargs": kwargs}, self.label)
+
+    def strict(self, *args: Any, **kwargs: Any) -> Any:
+        """Call with numpy's overflow, invalid and divide-by-zero warnings raised as errors."""
+        return self._send({"op": "call", "target": self.target, "name": self.name,
+                           "args": list(args), "kwargs": kwargs, "strict": True}, self.label)
+
+    def echo(self, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:
+        """Call, and also return the arguments as they were after the call."""
+        return self._send({"op": "call", "target": self.target, "name": self.name, "args": list(args),
+                           "kwargs": kwargs, "echo": True}, self.label)
+
+    def map(self, calls: Iterable[tuple[Sequence, dict]], pick: int | None = None) -> list:
+        """Many calls in one round trip; ``pick`` keeps one element of each (tuple) result."""
+        batch = [[list(args), dict(kwargs)] for args, kwargs in calls]
+        return self._send({"op": "map", "target": self.target, "name": self.name, "calls": batch,
+                           "pick": pick}, self.label)
+
+    def grad(self, *args: Any, upstream: Any = None, pick: int | None = None, **kwargs: Any) -> tuple:
+        """Torch: ``(value, grads)``, one gradient per ``Tensor(..., requires_grad=True)`` argument."""
+        return self._send({"op": "grad", "target": self.target, "name": self.name, "args": list(args),
+                           "kwargs": kwargs, "upstream": upstream, "pick": pick}, self.label)
+
+
+class RemoteObject(_Endpoint):
+    """An object living in the worker: call its methods, read and set its attributes."""
+
+    def __init__(self, client: WorkerClient, handle: Handle) -> None:
+        super().__init__(client)
+        self.handle = handle
+
+    @property
+    def type_name(self) -> str:
+        return self.handle.type_name
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self._client, name, self.handle, f"{self.handle.type_name}.{name}")
+
+    def get(self, name: str) -> Any:
+        return self._send({"op": "get", "target": self.handle, "name": name}, f"{self.type_name}.{name}")
+
+    def set(self, name: str, value: Any) -> None:
+        self._send({"op": "set", "target": self.handle, "name": name, "value": value},
+                   f"{self.type_name}.{name}")
+
+    def update(self, name: str, items: dict) -> None:
+        """Set items of a dict attribute in place (for example every entry of ``params``)."""
+        self._send({"op": "update", "target": self.handle, "name": name, "items": items},
+                   f"{self.type_name}.{name}")
+
+    def __repr__(self) -> str:
+        return f"<remote {self.type_name}>"
+
+
+
+class Student(_Endpoint):
+    """The submission as a module: ``student.fn(...)`` calls its ``fn`` in the worker."""
+
+    def __repr__(self) -> str:
+        return "<submission>"
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self._client, name)
+
+    def has(self, name: str) -> bool:
+        return bool(self._send({"op": "has", "name": name}, name))
+
+    def call_echo(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:
+        return StudentFunction(self._client, name).echo(*args, **kwargs)
+
+    def map(self, name: str, calls: Iterable[tuple[Sequence, dict]], pick: int | None = None) -> list:
+        return StudentFunction(self._client, name).map(calls, pick)
+
+    def grad(self, name: str, *args: Any, upstream: Any = None, pick: int | None = None, **kwargs: Any):
+        return StudentFunction(self._client, name).grad(*args, upstream=upstream, pick=pick, **kwargs)
+
+    def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._send({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}, name)
+
+
+def _wrap(client: WorkerClient, value: Any) -> Any:
+    if isinstance(value, Handle):
+        return RemoteObject(client, value)
+    if type(value) is tuple:
+        return tuple(_wrap(client, v) for v in value)
+    if type(value) is list:
+        return [_wrap(client, v) for v in value]
+    if type(value) is dict:
+        return {k: _wrap(client, v) for k, v in value.items()}
+    return value
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, RemoteObject):
+        return value.handle
+    if type(value) is tuple:
+        return tuple(_unwrap(v) for v in value)
+    if type(value) is list:
+        return [_unwrap(v) for v in value]
+    if type(value) is dict:
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,16 @@
+"""An independent, loop-style backprop solution with its own cache layout must get full marks."""
+
+from pathlib import Path
+
+from autograder.grading.engine import grade
+from autograder.labs import find_lab
+
+ALT = Path(__file__).with_name("backprop_alt_solution.py")
+
+
+def test_loop_style_solution_gets_full_marks():
+    lab = find_lab("backprop")
+    report = grade(lab, ALT)
+    lost = [(t.nodeid, t.message) for t in report.tests if not t.passed]
+    assert not lost, lost
+    assert report.score == report.max_score == 100
