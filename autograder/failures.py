@@ -55,6 +55,8 @@ class ImportFailure(StudentError):
     def summary(self) -> str:
         if self.kind == "forbidden":
             return f"the submission could not be imported: refused import: {self.message}"
+        if self.kind == "died":
+            return f"the submission could not be imported: {self.message}"
         detail = super().summary().removeprefix("the submission raised ")
         return f"the submission could not be imported: {detail}"
 

@@ -201,6 +201,11 @@ def train_cartpole(module: Any, seed: int, total_steps: int, solve_at: float, wi
 # ---------------------------------------------------------------------------------------------
 
 
+def length(module: Any, obj: Any) -> int:
+    """len(obj) of a remote object (the harness cannot call dunder methods by name)."""
+    return int(len(obj))
+
+
 def epsilon_greedy_actions(module: Any, q_values: np.ndarray, epsilon: float, n: int, seed: int,
                            as_tensor: bool) -> dict:
     """Call epsilon_greedy n times with one numpy Generator; the actions and their types."""

@@ -72,7 +72,8 @@ def _assertion_text(exc: AssertionError, public: bool) -> str:
 
 def _falsifying_example(exc: BaseException) -> str:
     for note in getattr(exc, "__notes__", ()):
-        if note.startswith("Falsifying example"):
+        # Hypothesis says "Falsifying example" in older releases, "Failing test case" in newer ones.
+        if note.startswith(("Falsifying example", "Failing test case")):
             body = note.split(":", 1)[1].strip()
             return _STUDENT_REPR.sub("", body)
     return ""

@@ -97,8 +97,13 @@ class WorkerClient:
         except StudentError as exc:
             self.import_error = ImportFailure(None, {"kind": exc.kind, "type": exc.type,
                                                      "message": exc.message, "frames": exc.frames})
+        except (WorkerDied, WorkerTimeout) as exc:
+            # Importing again would die the same way: remember it, like any other import error.
+            self.import_error = ImportFailure(None, {"kind": "died", "type": type(exc).__name__,
+                                                     "message": exc.summary()})
+        if self.import_error is not None:
             self.stop()
-            raise self.import_error from None
+            raise self.import_error
 
     def stop(self) -> None:
         """Kill the worker's whole process group and remove what it left behind."""

@@ -145,9 +145,12 @@ def batch_all_triplet_loss(
     d = pairwise_distances(embeddings)
     same = labels.unsqueeze(0) == labels.unsqueeze(1)
     eye = torch.eye(len(labels), dtype=torch.bool, device=embeddings.device)
-    valid = (same & ~eye).unsqueeze(2) & (~same).unsqueeze(1)  # [a, p, n]
-    terms = F.relu(d.unsqueeze(2) - d.unsqueeze(1) + margin) * valid
-    num_valid = int(valid.sum())
+    # Enumerate (anchor, positive) pairs and broadcast over negatives: a tenth of the work of an
+    # (N, N, N) cube on balanced batches.
+    anchor, positive = (same & ~eye).nonzero(as_tuple=True)
+    negative_mask = ~same[anchor]  # [pair, n]
+    terms = F.relu(d[anchor, positive].unsqueeze(1) - d[anchor] + margin) * negative_mask
+    num_valid = int(negative_mask.sum())
     num_positive = int((terms > 1e-16).sum())
     fraction = num_positive / num_valid if num_valid else 0.0
     if num_positive == 0:

@@ -24,7 +24,7 @@ def check_gradients_oracle(student, g: NetGeometry, reg: float, seed: int) -> No
 
 
 @graded(points=4, function=LOSS)
-@settings(max_examples=10)
+@settings(max_examples=12)
 @given(g=net_geometries(), reg=st.sampled_from([0.0, 0.3]), seed=dst.seeds())
 def test_net_scores_and_loss_oracle(student, g, reg, seed):
     """ThreeLayerConvNet.loss: scores and loss equal torch's (any filter size, with and without reg)"""
@@ -39,7 +39,7 @@ def test_net_scores_and_loss_oracle(student, g, reg, seed):
 
 
 @graded(points=4, function=LOSS)
-@settings(max_examples=10)
+@settings(max_examples=12)
 @given(g=net_geometries(filter_sizes=(1, 3, 5)), reg=st.sampled_from([0.0, 0.3]), seed=dst.seeds())
 def test_net_gradients_odd_filters_oracle(student, g, reg, seed):
     """ThreeLayerConvNet.loss: gradients equal torch's, odd filter sizes, with and without reg"""
@@ -47,7 +47,7 @@ def test_net_gradients_odd_filters_oracle(student, g, reg, seed):
 
 
 @graded(points=3, function=LOSS, hint="pad = (filter_size - 1) // 2 also for even sizes; the pool floors.")
-@settings(max_examples=10)
+@settings(max_examples=12)
 @given(g=net_geometries(filter_sizes=(2, 4)), seed=dst.seeds())
 def test_net_gradients_even_filters_oracle(student, g, seed):
     """ThreeLayerConvNet.loss: gradients equal torch's, even filter sizes (odd-sized conv outputs)"""

@@ -22,7 +22,7 @@ def check_backward(student, g: PoolGeometry, seed: int) -> None:
 
 
 @graded(points=3, function=FORWARD)
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_forward_oracle(student, g, seed):
     """max_pool_forward_naive equals torch's max_pool2d: any window, stride and floored size"""
@@ -33,7 +33,7 @@ def test_pool_forward_oracle(student, g, seed):
 
 
 @graded(points=3, function=BACKWARD)
-@settings(max_examples=12)
+@settings(max_examples=15)
 @given(g=pool_geometries(overlapping=False), seed=dst.seeds())
 def test_pool_backward_disjoint_oracle(student, g, seed):
     """max_pool_backward_naive equals torch's gradient: windows that do not overlap, floored sizes"""
@@ -42,7 +42,7 @@ def test_pool_backward_disjoint_oracle(student, g, seed):
 
 @graded(points=5, function=BACKWARD,
         hint="Overlapping windows can share a maximum: add their gradients (+=), do not overwrite.")
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(g=pool_geometries(overlapping=True), seed=dst.seeds())
 def test_pool_backward_overlapping_oracle(student, g, seed):
     """max_pool_backward_naive equals torch's gradient: overlapping windows"""
@@ -50,7 +50,7 @@ def test_pool_backward_overlapping_oracle(student, g, seed):
 
 
 @graded(points=2, function=BACKWARD)
-@settings(max_examples=10)
+@settings(max_examples=12)
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_backward_routes_to_maxima(student, g, seed):
     """max_pool_backward_naive sends gradient only to window maxima, and all of it"""

@@ -65,7 +65,7 @@ def check_backward(student, g: ConvGeometry, seed: int, directions: int | None) 
 
 
 @graded(points=4, function=FORWARD, hint="out[n, f, i, j] = b[f] + sum(xp[n, :, i*s:i*s+HH, j*s:j*s+WW] * w[f]).")
-@settings(max_examples=10)
+@settings(max_examples=15)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_forward_common(student, g, seed):
     """conv_forward_naive: 3x3 filters, stride 1, pad 1"""
@@ -74,7 +74,7 @@ def test_conv_forward_common(student, g, seed):
 
 @graded(points=4, function=FORWARD,
         hint="H' = 1 + (H + 2*pad - HH) // stride (floored); filters need not be square.")
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(g=conv_geometries(), seed=dst.seeds())
 def test_conv_forward_any_geometry(student, g, seed):
     """conv_forward_naive: any stride, pad, filter shape and floored output size"""
@@ -82,7 +82,7 @@ def test_conv_forward_any_geometry(student, g, seed):
 
 
 @graded(points=5, function=BACKWARD, hint="Check each of dx, dw, db numerically on a tiny input first.")
-@settings(max_examples=6)
+@settings(max_examples=8)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_backward_common(student, g, seed):
     """conv_backward_naive matches numerical gradients: 3x3 filters, stride 1, pad 1"""
@@ -91,7 +91,7 @@ def test_conv_backward_common(student, g, seed):
 
 @graded(points=5, function=BACKWARD,
         hint="Output (i, j) read the padded input from row i*stride, column j*stride; dx excludes the padding.")
-@settings(max_examples=12)
+@settings(max_examples=20)
 @given(g=conv_geometries(), seed=dst.seeds())
 def test_conv_backward_any_geometry(student, g, seed):
     """conv_backward_naive matches numerical gradients: any stride, pad, filter shape, floored sizes"""

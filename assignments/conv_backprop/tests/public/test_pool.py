@@ -37,7 +37,7 @@ def check_backward(student, g: PoolGeometry, seed: int) -> None:
 
 
 @graded(points=3, function=FORWARD)
-@settings(max_examples=10)
+@settings(max_examples=15)
 @given(g=common_pool_geometries(), seed=dst.seeds())
 def test_pool_forward_common(student, g, seed):
     """max_pool_forward_naive: 2x2 windows, stride 2"""
@@ -46,7 +46,7 @@ def test_pool_forward_common(student, g, seed):
 
 @graded(points=3, function=FORWARD,
         hint="Window (i, j) starts at row i*stride, column j*stride; H' = 1 + (H - pool_height) // stride.")
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_forward_any_geometry(student, g, seed):
     """max_pool_forward_naive: any window and stride, overlapping windows, floored sizes"""
@@ -54,7 +54,7 @@ def test_pool_forward_any_geometry(student, g, seed):
 
 
 @graded(points=4, function=BACKWARD, hint="Each window's gradient goes to the position of its maximum.")
-@settings(max_examples=8)
+@settings(max_examples=10)
 @given(g=common_pool_geometries(), seed=dst.seeds())
 def test_pool_backward_common(student, g, seed):
     """max_pool_backward_naive matches numerical gradients: 2x2 windows, stride 2"""
@@ -63,7 +63,7 @@ def test_pool_backward_common(student, g, seed):
 
 @graded(points=4, function=BACKWARD,
         hint="Overlapping windows can share a maximum: add their gradients (+=), do not overwrite.")
-@settings(max_examples=12)
+@settings(max_examples=20)
 @given(g=pool_geometries(overlapping=True), seed=dst.seeds())
 def test_pool_backward_overlapping(student, g, seed):
     """max_pool_backward_naive matches numerical gradients: overlapping windows"""

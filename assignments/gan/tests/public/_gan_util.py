@@ -120,3 +120,58 @@ def train_step_calls(student, *, loss: str = "ns", calls: int = 2, batch: int = 
     traces = [StepTrace(call, real) for call in raw["calls"]]
     setup = {"g_layers": g_layers, "d_layers": d_layers, "real": real, "lr": lr, "noise_dim": noise_dim}
     return setup, traces, raw
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses: values and gradients through the worker
+# ---------------------------------------------------------------------------------------------
+
+
+def f32(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def loss_and_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, ...] | None = None,
+                   dtype: str = "float32") -> tuple[float, list[np.ndarray]]:
+    """Calls the loss `name` on tensors of `dtype`, checks that it returned a 0-dim tensor and
+    returns (value, gradients): one array, shaped like its argument, per index in `grad_of`
+    (default: every argument)."""
+    from autograder.toolkit import Tensor, expect_array
+
+    grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
+    value, grads = student.grad(
+        name, *(Tensor(np.asarray(a), requires_grad=i in grad_of, dtype=dtype) for i, a in enumerate(arrays))
+    )
+    loss = expect_array(value, (), name=f"{name}(...)", function=name)
+    out = []
+    for i, g in zip(grad_of, grads, strict=True):
+        if g is None:
+            raise AssertionError(f"{name}: argument {i + 1} received no gradient (is the loss built from it?)")
+        out.append(expect_array(g, np.shape(arrays[i]), name=f"gradient of argument {i + 1}", function=name))
+    return float(loss), out
+
+
+def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, ...] | None = None,
+                  h: float = 1e-6) -> list[np.ndarray]:
+    """Central differences in float64 of the loss `name` with respect to each argument in
+    `grad_of` (default: all), every evaluation in one round trip."""
+    from autograder.toolkit import Tensor, expect_scalar
+
+    arrays = tuple(np.asarray(a, dtype=np.float64) for a in arrays)
+    grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
+    calls = []
+    for k in grad_of:
+        for idx in np.ndindex(arrays[k].shape):
+            for sign in (1.0, -1.0):
+                moved = arrays[k].copy()
+                moved[idx] += sign * h
+                args = arrays[:k] + (moved,) + arrays[k + 1:]
+                calls.append((tuple(Tensor(x, dtype="float64") for x in args), {}))
+    values = np.array([expect_scalar(v, name=f"{name}(...)", function=name) for v in student.map(name, calls)])
+    out, pos = [], 0
+    for k in grad_of:
+        n = 2 * arrays[k].size
+        chunk = values[pos:pos + n]
+        out.append(((chunk[0::2] - chunk[1::2]) / (2 * h)).reshape(arrays[k].shape))
+        pos += n
+    return out

@@ -1,0 +1,82 @@
+"""Hidden tests: the DQN and Double DQN targets against the spec's formulas on random batches."""
+
+import numpy as np
+from _dqn_util import double_formula, expect_tensor, td_formula, tensor
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.toolkit import assert_close, assert_unmodified, graded
+from autograder.toolkit import strategies as dst
+
+
+@st.composite
+def batches(draw, ties=False):
+    b, a = draw(dst.sizes(1, 8)), draw(dst.sizes(1, 5))
+    g = np.random.default_rng(draw(dst.seeds()))
+    rewards = g.uniform(-5, 5, b)
+    # Few distinct values make ties between actions common.
+    draw_q = (lambda: g.integers(-1, 2, (b, a)).astype(np.float64)) if ties else (lambda: g.uniform(-5, 5, (b, a)))
+    next_online, next_target = draw_q(), g.uniform(-5, 5, (b, a))
+    terminated = (g.random(b) < 0.4).astype(np.float64)
+    gamma = draw(st.sampled_from([0.0, 0.5, 0.9, 0.99, 1.0]))
+    return rewards, next_online, next_target, terminated, gamma
+
+
+@graded(points=3, function="td_target",
+        hint="Max over the action dimension (dim=1); (1 - terminated) masks the bootstrap.")
+@settings(max_examples=20)
+@given(batch=batches())
+def test_td_target_random(student, batch):
+    """random batches: rewards + gamma * (1 - terminated) * max next Q"""
+    rewards, _, next_q, terminated, gamma = batch
+    got = student.td_target(tensor(rewards), tensor(next_q), tensor(terminated), gamma)
+    got = expect_tensor(got, (len(rewards),), name="td_target(...)")
+    assert_close(got, td_formula(rewards, next_q, terminated, gamma), name="td_target(...)", rtol=1e-5)
+
+
+@graded(points=4, function="double_dqn_target",
+        hint="Choose with next_q_online.argmax(dim=1) (the lowest index on ties), read next_q_target there.")
+@settings(max_examples=20)
+@given(batch=batches(ties=True))
+def test_double_dqn_target_random(student, batch):
+    """random batches with tied Q values: the online argmax (lowest index), rated by the target network"""
+    rewards, next_online, next_target, terminated, gamma = batch
+    got = student.double_dqn_target(tensor(rewards), tensor(next_online), tensor(next_target), tensor(terminated),
+                                    gamma)
+    got = expect_tensor(got, (len(rewards),), name="double_dqn_target(...)")
+    assert_close(got, double_formula(rewards, next_online, next_target, terminated, gamma),
+                 name="double_dqn_target(...)", rtol=1e-5)
+
+
+@graded(points=2, function="td_target",
+        hint="1 - terminated fails for a bool tensor: convert it first (terminated.float()).")
+def test_bool_terminated(student):
+    """a bool terminated tensor works like a 0/1 float one, in both targets"""
+    g = np.random.default_rng(5)
+    rewards, next_online, next_target = g.uniform(-2, 2, 6), g.uniform(-2, 2, (6, 3)), g.uniform(-2, 2, (6, 3))
+    terminated = np.array([True, False, False, True, False, True])
+    got = expect_tensor(student.td_target(tensor(rewards), tensor(next_target), tensor(terminated, "bool"), 0.9),
+                        (6,), name="td_target(..., bool terminated)")
+    assert_close(got, td_formula(rewards, next_target, terminated, 0.9), name="td_target(..., bool terminated)",
+                 rtol=1e-5)
+    got = student.double_dqn_target(tensor(rewards), tensor(next_online), tensor(next_target),
+                                    tensor(terminated, "bool"), 0.9)
+    got = expect_tensor(got, (6,), name="double_dqn_target(..., bool terminated)", function="double_dqn_target")
+    assert_close(got, double_formula(rewards, next_online, next_target, terminated, 0.9),
+                 name="double_dqn_target(..., bool terminated)", rtol=1e-5, function="double_dqn_target")
+
+
+@graded(points=1, function="td_target", hint="Compute new tensors; do not write into the arguments (no mul_, no [...] =).")
+def test_arguments_unmodified(student):
+    """td_target and double_dqn_target leave their arguments unchanged"""
+    g = np.random.default_rng(8)
+    rewards, next_online, next_target = g.uniform(-2, 2, 5), g.uniform(-2, 2, (5, 3)), g.uniform(-2, 2, (5, 3))
+    terminated = np.array([0.0, 1.0, 0.0, 0.0, 1.0])
+    names = ("rewards", "next_q_online", "next_q_target", "terminated")
+    for function, values in (("td_target", (rewards, next_target, terminated)),
+                             ("double_dqn_target", (rewards, next_online, next_target, terminated))):
+        keys = [n for n in names if function == "double_dqn_target" or n != "next_q_online"]
+        sent = [np.asarray(v, dtype=np.float32) for v in values]
+        _, args, _ = student.call_echo(function, *[tensor(v) for v in sent], 0.9)
+        after = {k: getattr(a, "array", a) for k, a in zip(keys, args, strict=False)}
+        assert_unmodified(dict(zip(keys, sent, strict=True)), after, function=function)

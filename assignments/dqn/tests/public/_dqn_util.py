@@ -1,0 +1,241 @@
+"""Helpers shared by the dqn lab's public and hidden tests (harness side).
+
+The spec's formulas are computed here in float64 from the float32 values the worker really
+received, so that the only differences left are a float32 implementation's rounding.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.failures import StudentError
+from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, expect_array
+
+SAMPLE_DTYPES = {"obs": "float32", "action": "int64", "reward": "float32", "next_obs": "float32",
+                 "terminated": "float32"}
+# With probability below 1e-8 per count, a correct sampler lands beyond this many standard
+# deviations of a binomial count: a statistical bound a correct implementation never crosses.
+SIGMAS = 6.0
+
+
+def f32(values: Any) -> np.ndarray:
+    """``values`` rounded to float32 and back: what a float32 implementation computes from."""
+    return np.asarray(values, dtype=np.float32).astype(np.float64)
+
+
+def tensor(values: Any, dtype: str = "float32") -> Tensor:
+    return Tensor(np.asarray(values).astype(dtype), dtype=dtype)
+
+
+def expect_tensor(value: Any, shape: tuple | None, *, name: str, dtype: str | None = None,
+                  kind: str = "f", function: str | None = None) -> np.ndarray:
+    """The array of a torch tensor the submission returned, checked for shape, dtype and finiteness."""
+    if not isinstance(value, TensorValue):
+        got = getattr(value, "type_name", type(value).__name__)
+        raise Mismatch(name, f"expected a torch tensor, got a {got}", function=function)
+    if dtype is not None and value.dtype != dtype:
+        raise Mismatch(name, f"expected dtype {dtype}, got {value.dtype}", function=function)
+    return expect_array(value.array, shape, name=name, kind=kind, function=function)
+
+
+# ---------------------------------------------------------------------------------------------
+# The spec's formulas.
+# ---------------------------------------------------------------------------------------------
+
+
+def td_formula(rewards: np.ndarray, next_q: np.ndarray, terminated: np.ndarray, gamma: float) -> np.ndarray:
+    return f32(rewards) + gamma * (1.0 - terminated.astype(np.float64)) * f32(next_q).max(axis=1)
+
+
+def double_formula(rewards: np.ndarray, next_online: np.ndarray, next_target: np.ndarray,
+                   terminated: np.ndarray, gamma: float) -> np.ndarray:
+    # np.argmax returns the first maximal index: the lowest index on ties, as the spec asks.
+    best = f32(next_online).argmax(axis=1)
+    value = f32(next_target)[np.arange(len(best)), best]
+    return f32(rewards) + gamma * (1.0 - terminated.astype(np.float64)) * value
+
+
+def tabular_loss(online: np.ndarray, target: np.ndarray, states: np.ndarray, actions: np.ndarray,
+                 rewards: np.ndarray, next_states: np.ndarray, terminated: np.ndarray, gamma: float,
+                 double: bool) -> tuple[float, np.ndarray, np.ndarray]:
+    """Smooth L1 loss of a tabular DQN, its gradient with respect to the online table, and the
+    TD errors (tests keep them away from the kink at |error| = 1)."""
+    online, target = f32(online), f32(target)
+    q = online[states, actions]
+    if double:
+        y = double_formula(rewards, online[next_states], target[next_states], terminated, gamma)
+    else:
+        y = td_formula(rewards, target[next_states], terminated, gamma)
+    delta = q - y
+    huber = np.where(np.abs(delta) < 1.0, 0.5 * delta**2, np.abs(delta) - 0.5)
+    grad = np.zeros_like(online)
+    np.add.at(grad, (states, actions), np.clip(delta, -1.0, 1.0) / len(delta))
+    return float(huber.mean()), grad, delta
+
+
+def away_from_kink(rewards: np.ndarray, delta: np.ndarray, gap: float = 1e-2) -> np.ndarray:
+    """Shift the rewards of transitions whose TD error is within ``gap`` of +-1, where smooth L1
+    switches formula, so that a float32 rounding cannot pick the other branch."""
+    near = np.abs(np.abs(delta) - 1.0) < gap
+    return np.where(near, rewards + 4 * gap * np.sign(delta), rewards)
+
+
+# ---------------------------------------------------------------------------------------------
+# Replay buffer: transitions that identify themselves.
+# ---------------------------------------------------------------------------------------------
+
+
+def transition(ident: int, obs_dim: int, action: int, terminated: bool) -> dict[str, Any]:
+    """Transition number ``ident`` (>= 1, so that an empty zero slot never looks like one): its
+    observation starts with ``ident``; every value is exact in float32."""
+    obs = (ident + 0.25 * np.arange(obs_dim)).astype(np.float32)
+    return {"obs": obs, "action": int(action), "reward": float(ident) * 0.5 - 3.0,
+            "next_obs": (obs + 1000.0).astype(np.float32), "terminated": bool(terminated)}
+
+
+def push(buffer: Any, t: dict[str, Any]) -> None:
+    buffer.push(t["obs"], t["action"], t["reward"], t["next_obs"], t["terminated"])
+
+
+def sampled_ids(sample: Any, batch_size: int, obs_dim: int, stored: dict[int, dict[str, Any]]) -> list[int]:
+    """Check a ``sample()`` result field by field against the stored transitions (by id); return
+    the ids of its rows."""
+    if not isinstance(sample, dict) or not set(SAMPLE_DTYPES) <= set(sample):
+        got = sorted(sample) if isinstance(sample, dict) else type(sample).__name__
+        raise Mismatch("sample()", f"expected a dict with keys {sorted(SAMPLE_DTYPES)}, got {got}",
+                       function="ReplayBuffer.sample")
+    shapes = {"obs": (batch_size, obs_dim), "next_obs": (batch_size, obs_dim)}
+    arrays = {
+        key: expect_tensor(sample[key], shapes.get(key, (batch_size,)), name=f"sample()[{key!r}]",
+                           dtype=dtype, kind="n", function="ReplayBuffer.sample")
+        for key, dtype in SAMPLE_DTYPES.items()
+    }
+    ids = [int(round(v)) for v in arrays["obs"][:, 0]]
+    for row, ident in enumerate(ids):
+        t = stored.get(ident)
+        if t is None or not np.array_equal(arrays["obs"][row], t["obs"]):
+            raise Mismatch("sample()", f"row {row} is not one of the transitions the buffer should hold",
+                           function="ReplayBuffer.sample")
+        expected = {"action": t["action"], "reward": np.float32(t["reward"]),
+                    "next_obs": t["next_obs"], "terminated": float(t["terminated"])}
+        for key, value in expected.items():
+            if not np.array_equal(arrays[key][row], value):
+                raise Mismatch(f"sample()[{key!r}]", f"row {row} does not belong to the same transition as "
+                               "obs[row]", function="ReplayBuffer.sample")
+    if len(set(ids)) != len(ids):
+        raise Mismatch("sample()", "the same transition appears twice in one sample: sample without "
+                       "replacement", function="ReplayBuffer.sample")
+    return ids
+
+
+def probe(student: Student, function: str, name: str, *args: Any) -> Any:
+    """``student.probe(name, *args)``, with a failure inside it blamed on ``function`` (the
+    student's function the probe exercises), not on the probe."""
+    try:
+        return student.probe(name, *args)
+    except StudentError as exc:
+        exc.function = function
+        raise
+
+
+def expect_value_error(call: Callable[[], Any], *, name: str, function: str) -> None:
+    """``call()`` must raise ValueError in the submission."""
+    try:
+        result = call()
+    except StudentError as exc:
+        if exc.not_implemented:
+            raise
+        if exc.type == "ValueError":
+            return
+        raise Mismatch(name, f"raised {exc.type}, not ValueError", function=function) from None
+    got = getattr(result, "type_name", type(result).__name__)
+    raise Mismatch(name, f"returned a {got} instead of raising ValueError", function=function)
+
+
+def length(student: Student, buffer: Any) -> int:
+    n = probe(student, "ReplayBuffer.__len__", "length", buffer)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise Mismatch("len(buffer)", f"expected an int, got a {type(n).__name__}", function="ReplayBuffer.__len__")
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics and training.
+# ---------------------------------------------------------------------------------------------
+
+
+def assert_frequencies(counts: np.ndarray, probs: np.ndarray, *, name: str, function: str) -> None:
+    """Each count within SIGMAS binomial standard deviations of n * p (exactly 0 where p is 0)."""
+    n = int(counts.sum())
+    for i, (c, p) in enumerate(zip(counts, probs, strict=True)):
+        sd = np.sqrt(n * p * (1 - p))
+        if abs(c - n * p) > SIGMAS * sd + 1e-9:
+            raise Mismatch(name, f"item {i} is drawn too {'often' if c > n * p else 'rarely'}",
+                           f"{int(c)} times in {n}, expected about {n * p:.0f} (probability {p:.3f})",
+                           function=function)
+
+
+def best_rolling_mean(returns: list[float], window: int) -> float:
+    if len(returns) < window:
+        return float("-inf")
+    r = np.asarray(returns, dtype=np.float64)
+    return float(np.convolve(r, np.ones(window) / window, mode="valid").max())
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def once(student: Student, key: tuple, run: Callable[[], Any]) -> Any:
+    """``run()`` once per grading session (one ``student``) and key: several tests judge
+    different aspects of the same training run. A run that raised raises again in each."""
+    cache = _CACHE.setdefault(student, {})
+    if key not in cache:
+        try:
+            cache[key] = ("ok", run())
+        except Exception as exc:
+            cache[key] = ("error", exc)
+    status, value = cache[key]
+    if status == "error":
+        raise value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain MDP (4 positions; the optimal policy moves right everywhere).
+# ---------------------------------------------------------------------------------------------
+
+SEEDS = (0, 1, 2)
+CHAIN_STEPS = 4000
+
+
+def chain_run(student: Student, one_step: bool, seed: int, double: bool = False) -> dict:
+    """One training run on the chain (or its one-step variant), shared by the tests judging it."""
+    return once(student, ("chain", one_step, seed, double),
+                lambda: probe(student, "train_dqn", "train_chain", one_step, CHAIN_STEPS, seed, double))
+
+
+def greedy_problem(report: dict) -> str | None:
+    """What is wrong with the greedy policy of a chain run, or None when it is optimal."""
+    if "error" in report:
+        return report["error"]
+    q = expect_array(report["q"], (4, 2), name="Q values of the chain's 4 positions", function="train_dqn")
+    quits = [int(k) for k in np.flatnonzero(q.argmax(axis=1) != 1)]
+    if quits:
+        return f"the greedy action quits at position(s) {quits} instead of moving right"
+    return None
+
+
+def assert_learns_chain(student: Student, one_step: bool, double: bool = False) -> None:
+    """The greedy policy is optimal after training with one of SEEDS (tried in order)."""
+    problems = []
+    for seed in SEEDS:
+        problem = greedy_problem(chain_run(student, one_step, seed, double))
+        if problem is None:
+            return
+        problems.append(f"seed {seed}: {problem}")
+    raise Mismatch("the trained QNetwork", f"is not optimal with any of {len(SEEDS)} seeds", "\n".join(problems),
+                   function="train_dqn")

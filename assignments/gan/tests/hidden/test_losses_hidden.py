@@ -1,0 +1,157 @@
+"""Hidden tests: the losses at extreme logits, with soft targets and any shape, against
+independent float64 formulas and torch's own binary_cross_entropy_with_logits; the noise's
+distribution."""
+
+import numpy as np
+from _gan_oracle import bce_np, bce_torch
+from _gan_util import f32, loss_and_grads
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.toolkit import Tensor, assert_close, assert_unmodified, expect_array, graded
+from autograder.toolkit import strategies as dst
+
+# float32 gradients: (sigmoid(x) - t) / n loses a few ulps of 1/n where sigmoid(x) is close to t.
+GRAD_RTOL, GRAD_FLOOR_FRACTION = 1e-4, 1e-2
+
+
+def _extreme_logits(seed: int, n: int = 40) -> np.ndarray:
+    """Logits mixing moderate values with magnitudes up to 1e4, both signs."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-6, 6, n)
+    big = rng.choice(n, size=n // 2, replace=False)
+    x[big] = rng.choice([-1.0, 1.0], size=big.size) * 10.0 ** rng.uniform(1, 4, big.size)
+    x[:4] = [1e4, -1e4, 1e4, -1e4]
+    return f32(x)
+
+
+def _targets(seed: int, n: int) -> np.ndarray:
+    t = (np.random.default_rng(seed + 1).random(n) < 0.5).astype(np.float32)
+    t[:4] = [1.0, 1.0, 0.0, 0.0]  # each sign of 1e4 with each label: two confidently wrong logits
+    return t
+
+
+def _grad_close(got: np.ndarray, expected: np.ndarray, name: str, function: str) -> None:
+    scale = float(np.max(np.abs(expected)))
+    assert_close(got, expected, name=name, rtol=GRAD_RTOL, floor=GRAD_FLOOR_FRACTION * scale, function=function)
+
+
+@graded(points=4, function="bce_loss",
+        hint="log(sigmoid(x)) is -inf once sigmoid rounds to 0: use max(x, 0) - x t + log1p(exp(-|x|)).")
+@settings(max_examples=10)
+@given(seed=dst.seeds())
+def test_bce_extreme_logits_value(student, seed):
+    """bce_loss value with |logits| up to 1e4"""
+    x = _extreme_logits(seed)
+    t = _targets(seed, x.size)
+    value, _ = loss_and_grads(student, "bce_loss", x, t, grad_of=(0,))
+    expected, _ = bce_torch(x, t)
+    assert_close(value, expected, name="bce_loss", rtol=1e-5)
+
+
+@graded(points=3, function="bce_loss",
+        hint="The gradient must stay (sigmoid(x) - t) / n, finite, also at |x| = 1e4: no clamped logs.")
+@settings(max_examples=10)
+@given(seed=dst.seeds())
+def test_bce_extreme_logits_gradient(student, seed):
+    """bce_loss gradient with |logits| up to 1e4"""
+    x = _extreme_logits(seed)
+    t = _targets(seed, x.size)
+    _, (dx,) = loss_and_grads(student, "bce_loss", x, t, grad_of=(0,))
+    _, expected = bce_np(x, t)
+    _grad_close(dx, expected, "d bce_loss / d input", "bce_loss")
+
+
+@graded(points=2, function="bce_loss",
+        hint="Targets may be any value in [0, 1] (label smoothing): -(t log s + (1 - t) log(1 - s)).")
+@settings(max_examples=10)
+@given(x=dst.arrays(dst.shapes(1, 2, max_side=6), scale=8.0), seed=dst.seeds())
+def test_bce_soft_targets(student, x, seed):
+    """bce_loss with soft targets in [0, 1]"""
+    t = f32(np.random.default_rng(seed).random(x.shape))
+    value, (dx,) = loss_and_grads(student, "bce_loss", f32(x), t, grad_of=(0,))
+    expected, expected_dx = bce_np(f32(x), t)
+    assert_close(value, expected, name="bce_loss", rtol=1e-5)
+    _grad_close(dx, expected_dx, "d bce_loss / d input", "bce_loss")
+
+
+@graded(points=3, function="discriminator_loss",
+        hint="Build the labels with ones_like / zeros_like and rely on bce_loss's stable formula.")
+@settings(max_examples=8)
+@given(seed=dst.seeds())
+def test_gan_losses_extreme_logits(student, seed):
+    """discriminator_loss and generator_loss with |logits| up to 1e4"""
+    real, fake = _extreme_logits(seed), _extreme_logits(seed + 7)
+    ones, zeros = np.ones_like(real), np.zeros_like(real)
+    value, (d_real, d_fake) = loss_and_grads(student, "discriminator_loss", real, fake)
+    (v_real, g_real), (v_fake, g_fake) = bce_np(real, ones), bce_np(fake, zeros)
+    assert_close(value, v_real + v_fake, name="discriminator_loss", rtol=1e-5)
+    _grad_close(d_real, g_real, "d discriminator_loss / d logits_real", "discriminator_loss")
+    _grad_close(d_fake, g_fake, "d discriminator_loss / d logits_fake", "discriminator_loss")
+    value, (g,) = loss_and_grads(student, "generator_loss", fake)
+    v_gen, g_gen = bce_np(fake, ones)
+    assert_close(value, v_gen, name="generator_loss", rtol=1e-5, function="generator_loss")
+    _grad_close(g, g_gen, "d generator_loss / d logits_fake", "generator_loss")
+
+
+_SHAPES = st.sampled_from([(6,), (5, 1), (2, 3, 4), (1, 1)])
+
+
+@graded(points=4, function="bce_loss",
+        hint="Every loss is the mean over all elements, whatever the shape: (N,), (N, 1), (2, 3, 4).")
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_losses_any_shape(student, shape, seed):
+    """all five losses average over every element of any shape"""
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(-3, 3, shape), rng.uniform(-3, 3, shape)
+    t = (rng.random(shape) < 0.5).astype(np.float64)
+    ones, zeros = np.ones(shape), np.zeros(shape)
+    expected = {
+        "bce_loss": ((a, t), bce_np(a, t)[0]),
+        "discriminator_loss": ((a, b), bce_np(a, ones)[0] + bce_np(b, zeros)[0]),
+        "generator_loss": ((b,), bce_np(b, ones)[0]),
+        "ls_discriminator_loss": ((a, b), 0.5 * np.mean((a - 1) ** 2) + 0.5 * np.mean(b**2)),
+        "ls_generator_loss": ((b,), 0.5 * np.mean((b - 1) ** 2)),
+    }
+    for name, (args, value) in expected.items():
+        got, _ = loss_and_grads(student, name, *args, grad_of=(0,), dtype="float64")
+        assert_close(got, value, name=f"{name} of shape {shape}", rtol=1e-8, function=name)
+
+
+@graded(points=2, function="bce_loss", hint="Build new tensors (x.clamp(min=0), not x.clamp_(min=0)).")
+def test_losses_leave_arguments_unmodified(student):
+    """the losses leave their arguments unmodified"""
+    rng = np.random.default_rng(3)
+    a, b = f32(rng.uniform(-5, 5, (6, 1))), f32(rng.uniform(-5, 5, (6, 1)))
+    t = f32(rng.random((6, 1)) < 0.5)
+    for name, args in (("bce_loss", (a, t)), ("discriminator_loss", (a, b)), ("generator_loss", (b,)),
+                       ("ls_discriminator_loss", (a, b)), ("ls_generator_loss", (b,))):
+        _, after, _ = student.call_echo(name, *(Tensor(x) for x in args))
+        before = {f"argument {i + 1}": x for i, x in enumerate(args)}
+        now = {f"argument {i + 1}": expect_array(x, name=f"argument {i + 1}", function=name)
+               for i, x in enumerate(after)}
+        assert_unmodified(before, now, function=name)
+
+
+@graded(points=3, function="sample_noise", hint="Uniform in [-1, 1): 2 * torch.rand(...) - 1, not randn.")
+def test_sample_noise_distribution(student):
+    """sample_noise is uniform on [-1, 1): mean, variance and quartiles"""
+    z = expect_array(student.sample_noise(20000, 4, seed=3), (20000, 4), name="noise").astype(np.float64)
+    assert z.min() >= -1.0 and z.max() < 1.0, "noise outside [-1, 1)"
+    # 80000 draws: the standard errors of the mean (0.002) and of the quartiles (0.005) are tiny
+    # next to these tolerances.
+    assert abs(z.mean()) < 0.02, "the noise's mean is not 0"
+    assert abs(z.var() - 1.0 / 3.0) < 0.02, "the noise's variance is not 1/3, that of U[-1, 1)"
+    q1, q3 = np.quantile(z, [0.25, 0.75])
+    assert abs(q1 + 0.5) < 0.03 and abs(q3 - 0.5) < 0.03, "the noise's quartiles are not -0.5 and 0.5"
+    columns = z.mean(axis=0)
+    assert np.all(np.abs(columns) < 0.05), "some noise dimension is not centred on 0"
+
+
+@graded(points=1, function="sample_noise", hint="Without a seed, do not reseed: each call draws new noise.")
+def test_sample_noise_unseeded_calls_differ(student):
+    """sample_noise without a seed draws new noise on every call"""
+    a = expect_array(student.sample_noise(3, 5), (3, 5), name="noise")
+    b = expect_array(student.sample_noise(3, 5), (3, 5), name="noise")
+    assert not np.array_equal(a, b), "two unseeded calls returned the same noise"

@@ -1,0 +1,113 @@
+"""Hidden tests: gan_train_step's exact SGD updates and returned losses against a harness-side
+float64 recomputation, over consecutive calls (leftover gradients), for both loss pairs; and
+train_gan's reproducibility."""
+
+import numpy as np
+from _gan_oracle import d_step, g_step
+from _gan_util import NOISE_DIM, ring_data, train_step_calls
+
+from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
+
+NAMES = ("W1", "b1", "W2", "b2")
+
+
+def _deltas_close(after: list, before: list, expected: list, what: str) -> None:
+    """Parameter changes against -lr * gradient. float32 parameters near 1 round their change to
+    about 1e-7, far below the 1e-3 tolerance on changes of order 1e-2."""
+    scale = max(float(max(np.abs(e).max() for e in expected)), 1e-6)
+    for name, a, b, e in zip(NAMES, after, before, expected, strict=True):
+        got = a.astype(np.float64) - b.astype(np.float64)
+        assert_close(got, e, name=f"change of {what}'s {name}", rtol=1e-3, floor=2e-2 * scale)
+
+
+def _check_d_update(setup: dict, trace, kind: str) -> None:
+    _, expected = d_step(trace.start["G"], trace.start["D"], setup["real"], trace.z_d, kind, setup["lr"])
+    _deltas_close(trace.g_phase_start["D"], trace.start["D"], expected, "D")
+
+
+def _check_g_update(setup: dict, trace, kind: str) -> None:
+    _, expected = g_step(trace.start["G"], trace.g_phase_start["D"], trace.z_g, kind, setup["lr"])
+    _deltas_close(trace.end["G"], trace.start["G"], expected, "G")
+
+
+def _check_losses(setup: dict, trace, kind: str) -> None:
+    result = trace.result
+    if isinstance(result, dict) or len(result) != 2:
+        raise AssertionError("gan_train_step must return a tuple (d_loss, g_loss) of floats")
+    for name, got in zip(("d_loss", "g_loss"), result, strict=True):
+        if isinstance(got, dict):
+            raise AssertionError(f"{name} must be a Python float (loss.item()), got {got['unexpected_type']}")
+    d_loss = expect_scalar(result[0], name="d_loss")
+    g_loss = expect_scalar(result[1], name="g_loss")
+    d_expected, _ = d_step(trace.start["G"], trace.start["D"], setup["real"], trace.z_d, kind, setup["lr"])
+    g_expected, _ = g_step(trace.start["G"], trace.g_phase_start["D"], trace.z_g, kind, setup["lr"])
+    assert_close(d_loss, d_expected, name="d_loss (the discriminator's loss before its update)", rtol=1e-5)
+    assert_close(g_loss, g_expected,
+                 name="g_loss (the generator's loss through the updated D, before G's update)", rtol=1e-5)
+
+
+@graded(points=4, function="gan_train_step",
+        hint="D's update is -lr * grad of the discriminator loss alone: zero D's gradients first (the "
+             "generator's backward of the previous step left some in D).")
+def test_discriminator_update_exact(student):
+    """gan_train_step: D's update is exactly that of the discriminator's loss, call after call"""
+    for seed in (0, 1):
+        setup, traces, _ = train_step_calls(student, seed=seed, calls=3)
+        for trace in traces:
+            _check_d_update(setup, trace, "ns")
+
+
+@graded(points=5, function="gan_train_step",
+        hint="G's update is -lr * grad of the generator loss through the updated D alone: detach fake "
+             "for D's loss, zero G's gradients before the generator's backward.")
+def test_generator_update_exact(student):
+    """gan_train_step: G's update is exactly that of the generator's loss, call after call"""
+    for seed in (0, 1):
+        setup, traces, _ = train_step_calls(student, seed=seed, calls=3)
+        for trace in traces:
+            _check_g_update(setup, trace, "ns")
+
+
+@graded(points=3, function="gan_train_step",
+        hint="d_loss: the loss D's update was computed from; g_loss: the one G's update was computed "
+             "from (through the updated D). Return them with .item().")
+def test_returned_losses(student):
+    """gan_train_step returns the losses of the nets as they were for each update"""
+    setup, traces, _ = train_step_calls(student, seed=2, calls=2)
+    for trace in traces:
+        _check_losses(setup, trace, "ns")
+
+
+@graded(points=4, function="gan_train_step",
+        hint='loss="ls" uses ls_discriminator_loss and ls_generator_loss in the same two phases.')
+def test_least_squares_step(student):
+    """gan_train_step with loss="ls": updates and returned losses of the least-squares pair"""
+    setup, traces, _ = train_step_calls(student, loss="ls", seed=3, calls=2)
+    for trace in traces:
+        _check_d_update(setup, trace, "ls")
+        _check_g_update(setup, trace, "ls")
+        _check_losses(setup, trace, "ls")
+
+
+@graded(points=1, function="gan_train_step", hint="Never write into the real batch.")
+def test_train_step_leaves_real_unmodified(student):
+    """gan_train_step leaves the real batch unmodified"""
+    setup, _, raw = train_step_calls(student, seed=4, calls=1)
+    after = expect_array(raw["real_after"], setup["real"].shape, name="real")
+    assert_unmodified({"real": setup["real"]}, {"real": after})
+
+
+@graded(points=3, function="train_gan", timeout=60,
+        hint="Seed with torch.manual_seed(seed) at the start of train_gan (networks, batches, noise).")
+def test_train_gan_reproducible(student):
+    """train_gan with the same seed gives the same generator, another seed another one"""
+    real = ring_data(512, seed=5)
+    runs = []
+    for seed in (3, 3, 4):
+        out = student.probe("train_and_sample", real, 25, 64, NOISE_DIM, seed, 200, 77)
+        samples = out["samples"]
+        if isinstance(samples, dict):
+            raise AssertionError(f"the trained generator must return a torch tensor, got {samples['unexpected_type']}")
+        runs.append(expect_array(samples, (200, 2), name="generated samples"))
+    assert np.array_equal(runs[0], runs[1]), "two runs of train_gan with seed 3 gave different generators"
+    assert not np.array_equal(runs[0], runs[2]), "seeds 3 and 4 gave the same generator: is the seed used?"

@@ -1,0 +1,204 @@
+"""Hidden tests: whole trajectories against torch.optim, with hyperparameters drawn by hypothesis.
+
+The gradient at each step comes from a noisy convex quadratic evaluated at the weights each side
+returned, so the trajectories interact with the updates as in training; only w is compared.
+"""
+
+from typing import Any
+
+import numpy as np
+import torch
+from _optimizers_util import DEFAULTS, RULES, assert_trajectory, log_uniform, quadratic, trajectory, unpack_step
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.toolkit import assert_unmodified, graded
+from autograder.toolkit import strategies as dst
+
+STEPS = 60
+
+
+def torch_optimizer(rule: str, params: list[torch.Tensor], hp: dict[str, Any]) -> torch.optim.Optimizer:
+    """The torch.optim optimizer the spec names for ``rule``, with every hyperparameter given."""
+    lr = hp["learning_rate"]
+    if rule == "sgd":
+        return torch.optim.SGD(params, lr=lr, weight_decay=hp["weight_decay"])
+    if rule == "sgd_momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=hp["momentum"], dampening=0, nesterov=hp["nesterov"],
+                               weight_decay=hp["weight_decay"])
+    if rule == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=hp["decay_rate"], eps=hp["epsilon"])
+    if rule == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, eps=hp["epsilon"])
+    cls = torch.optim.Adam if rule == "adam" else torch.optim.AdamW
+    return cls(params, lr=lr, betas=(hp["beta1"], hp["beta2"]), eps=hp["epsilon"], weight_decay=hp["weight_decay"])
+
+
+def torch_trajectory(rule: str, hp: dict[str, Any], w0: np.ndarray, gradient, steps: int) -> np.ndarray:
+    p = torch.tensor(w0, dtype=torch.float64)
+    opt = torch_optimizer(rule, [p], {**DEFAULTS[rule], **hp})
+    out = np.empty((steps, *w0.shape))
+    for t in range(steps):
+        p.grad = torch.tensor(gradient(p.numpy().copy(), t), dtype=torch.float64)
+        opt.step()
+        out[t] = p.numpy()
+    return out
+
+
+def compare(student, rule: str, config: dict | None, seed: int, scale: float, shape=(3, 4)) -> None:
+    w0, problem = quadratic(seed, shape, STEPS, scale=scale)
+    got = trajectory(student, rule, w0, config, problem.gradient, STEPS)
+    expected = torch_trajectory(rule, config or {}, w0, problem.gradient, STEPS)
+    assert_trajectory(got, expected, w0, rule)
+
+
+learning_rates = log_uniform(1e-4, 1e-1)
+epsilons = log_uniform(1e-10, 1e-1)
+
+
+@st.composite
+def stable_scale(draw: st.DrawFn, lr: float) -> float:
+    """A gradient scale for which plain and momentum SGD stay stable (lr * curvature <= 0.5)."""
+    return draw(log_uniform(1e-2, 0.5 / lr))
+
+
+# Adaptive rules normalise the gradient, so any scale is stable; small ones make epsilon matter.
+adaptive_scales = log_uniform(1e-5, 1e2)
+
+
+# -- sgd and momentum -----------------------------------------------------------------------------
+
+@graded(points=2, function="sgd", hint="next_w = w - learning_rate * dw")
+@settings(max_examples=8)
+@given(data=st.data(), lr=learning_rates, seed=dst.seeds())
+def test_sgd_against_torch(student, data, lr, seed):
+    """trajectory against torch.optim.SGD"""
+    compare(student, "sgd", {"learning_rate": lr}, seed, data.draw(stable_scale(lr)))
+
+
+@graded(points=2, function="sgd", hint="With weight decay the gradient is dw + weight_decay * w.")
+@settings(max_examples=8)
+@given(data=st.data(), lr=learning_rates, wd=log_uniform(1e-4, 1.0), seed=dst.seeds())
+def test_sgd_weight_decay_against_torch(student, data, lr, wd, seed):
+    """weight_decay: trajectory against torch.optim.SGD"""
+    compare(student, "sgd", {"learning_rate": lr, "weight_decay": wd}, seed, data.draw(stable_scale(lr)))
+
+
+@graded(points=4, function="sgd_momentum", hint="v = momentum * v - learning_rate * dw; next_w = w + v.")
+@settings(max_examples=10)
+@given(data=st.data(), lr=learning_rates, mu=st.floats(0.0, 0.99), seed=dst.seeds())
+def test_momentum_against_torch(student, data, lr, mu, seed):
+    """trajectory against torch.optim.SGD with momentum"""
+    compare(student, "sgd_momentum", {"learning_rate": lr, "momentum": mu}, seed, data.draw(stable_scale(lr)))
+
+
+@graded(points=4, function="sgd_momentum",
+        hint="Nesterov: next_w = w + momentum * v_new - learning_rate * dw (v_new after this step's update).")
+@settings(max_examples=10)
+@given(data=st.data(), lr=learning_rates, mu=st.floats(0.05, 0.99), seed=dst.seeds())
+def test_nesterov_against_torch(student, data, lr, mu, seed):
+    """nesterov=True: trajectory against torch.optim.SGD(nesterov=True)"""
+    config = {"learning_rate": lr, "momentum": mu, "nesterov": True}
+    compare(student, "sgd_momentum", config, seed, data.draw(stable_scale(lr)))
+
+
+@graded(points=2, function="sgd_momentum", hint="Add weight_decay * w to dw before updating the velocity.")
+@settings(max_examples=8)
+@given(data=st.data(), lr=learning_rates, mu=st.floats(0.05, 0.99), wd=log_uniform(1e-4, 1.0),
+       nesterov=st.booleans(), seed=dst.seeds())
+def test_momentum_weight_decay_against_torch(student, data, lr, mu, wd, nesterov, seed):
+    """weight_decay: trajectory against torch.optim.SGD with momentum"""
+    config = {"learning_rate": lr, "momentum": mu, "nesterov": nesterov, "weight_decay": wd}
+    compare(student, "sgd_momentum", config, seed, data.draw(stable_scale(lr)))
+
+
+# -- adaptive rules -------------------------------------------------------------------------------
+
+@graded(points=6, function="rmsprop",
+        hint="decay_rate weighs the old average; epsilon goes outside the square root.")
+@settings(max_examples=12)
+@given(lr=learning_rates, rho=st.floats(0.0, 0.999), eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
+def test_rmsprop_against_torch(student, lr, rho, eps, scale, seed):
+    """trajectory against torch.optim.RMSprop"""
+    compare(student, "rmsprop", {"learning_rate": lr, "decay_rate": rho, "epsilon": eps}, seed, scale)
+
+
+@graded(points=5, function="adagrad", hint="Accumulate dw**2 over all steps; epsilon outside the square root.")
+@settings(max_examples=10)
+@given(lr=learning_rates, eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
+def test_adagrad_against_torch(student, lr, eps, scale, seed):
+    """trajectory against torch.optim.Adagrad"""
+    compare(student, "adagrad", {"learning_rate": lr, "epsilon": eps}, seed, scale)
+
+
+betas1 = st.floats(0.0, 0.99)
+betas2 = st.floats(0.5, 0.9999)
+
+
+@graded(points=7, function="adam",
+        hint="t starts at 0 and is incremented before use; bias-correct both moments; epsilon outside the root.")
+@settings(max_examples=12)
+@given(lr=learning_rates, b1=betas1, b2=betas2, eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
+def test_adam_against_torch(student, lr, b1, b2, eps, scale, seed):
+    """trajectory against torch.optim.Adam"""
+    config = {"learning_rate": lr, "beta1": b1, "beta2": b2, "epsilon": eps}
+    compare(student, "adam", config, seed, scale)
+
+
+@graded(points=3, function="adam", hint="Adam's weight decay is coupled: g = dw + weight_decay * w feeds m and v.")
+@settings(max_examples=8)
+@given(lr=learning_rates, b1=betas1, b2=betas2, wd=log_uniform(1e-4, 1.0), scale=adaptive_scales, seed=dst.seeds())
+def test_adam_weight_decay_against_torch(student, lr, b1, b2, wd, scale, seed):
+    """weight_decay: trajectory against torch.optim.Adam"""
+    config = {"learning_rate": lr, "beta1": b1, "beta2": b2, "weight_decay": wd}
+    compare(student, "adam", config, seed, scale)
+
+
+@graded(points=7, function="adamw",
+        hint="Shrink w by (1 - learning_rate * weight_decay) before the Adam step; the decay never enters m or v.")
+@settings(max_examples=12)
+@given(lr=learning_rates, b1=betas1, b2=betas2, eps=epsilons, wd=log_uniform(1e-4, 1.0), scale=adaptive_scales,
+       seed=dst.seeds())
+def test_adamw_against_torch(student, lr, b1, b2, eps, wd, scale, seed):
+    """trajectory against torch.optim.AdamW"""
+    config = {"learning_rate": lr, "beta1": b1, "beta2": b2, "epsilon": eps, "weight_decay": wd}
+    compare(student, "adamw", config, seed, scale)
+
+
+# -- defaults and arguments -----------------------------------------------------------------------
+
+@graded(points=3, hint="With config=None every hyperparameter takes its documented default.")
+def test_defaults_against_torch(student):
+    """every rule with config=None follows torch.optim with the documented defaults"""
+    for i, rule in enumerate(RULES):
+        compare(student, rule, None, seed=100 + i, scale=1.0)
+
+
+@graded(points=2, hint="Fill in each missing hyperparameter separately (config.setdefault), keeping the given ones.")
+def test_partial_config_against_torch(student):
+    """every rule given only a learning rate uses the defaults for the rest"""
+    for i, rule in enumerate(RULES):
+        compare(student, rule, {"learning_rate": 0.02}, seed=200 + i, scale=1.0)
+
+
+ALL_OPTIONS = {
+    "sgd": {"weight_decay": 0.1},
+    "sgd_momentum": {"momentum": 0.5, "nesterov": True, "weight_decay": 0.1},
+    "rmsprop": {"decay_rate": 0.9, "epsilon": 1e-3},
+    "adagrad": {"epsilon": 1e-3},
+    "adam": {"beta1": 0.5, "beta2": 0.9, "weight_decay": 0.1},
+    "adamw": {"beta1": 0.5, "beta2": 0.9, "weight_decay": 0.1},
+}
+
+
+@graded(points=2, hint="dw belongs to the caller: compute new arrays from it instead of assigning into it.")
+def test_dw_unmodified_with_every_option(student):
+    """no rule modifies dw on any step, whatever options are set"""
+    w0, problem = quadratic(9, (4, 3), 5)
+    for rule in RULES:
+        w, config = w0.copy(), dict(ALL_OPTIONS[rule])
+        for t in range(5):
+            dw = problem.gradient(w, t)
+            result, args, _ = student.call_echo(rule, w, dw.copy(), config)
+            assert_unmodified({"dw": dw}, {"dw": args[1]}, function=rule)
+            w, config = unpack_step(result, rule, w0.shape, t)

@@ -1,0 +1,162 @@
+"""Helpers shared by the rnn lab's public and hidden tests (harness side).
+
+Problems are built from a drawn seed (see ``autograder.toolkit.strategies``), with weights scaled by
+1/sqrt(fan-in) so that pre-activations are of order 1: tanh and the gates are far from saturation,
+where central differences are accurate and every gradient entry matters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.toolkit import Mismatch, Student, check_gradients, expect_array
+from autograder.toolkit import strategies as dst
+
+Problem = dict[str, np.ndarray]
+
+# Gate blocks of the spec's LSTM pre-activations, in order.
+LSTM_GATES = ("i", "f", "o", "g")
+
+
+def unpack(result: Any, count: int, name: str) -> tuple:
+    """``result`` as a tuple of ``count`` elements, or a failure that says what came back."""
+    if not isinstance(result, tuple) or len(result) != count:
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
+        raise Mismatch(name, f"expected a tuple of {count} elements, got {got}")
+    return result
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+# -- problems ---------------------------------------------------------------------------------------
+
+
+def make_problem(n: int, t: int, d: int, h: int, seed: int, *, gates: int = 1) -> Problem:
+    """Inputs, parameters and upstream gradients for an RNN (gates=1) or an LSTM (gates=4).
+
+    Holds both the sequence inputs (``x`` (N, T, D), ``h0``, ``dh`` (N, T, H)) and one step's
+    (``xt`` (N, D), ``prev_h``, ``prev_c``, ``dnext_h``, ``dnext_c``).
+    """
+    g = np.random.default_rng(seed)
+    return {
+        "x": g.standard_normal((n, t, d)),
+        "h0": g.standard_normal((n, h)),
+        "Wx": g.standard_normal((d, gates * h)) / np.sqrt(d),
+        "Wh": g.standard_normal((h, gates * h)) / np.sqrt(h),
+        "b": 0.5 * g.standard_normal(gates * h),
+        "dh": g.standard_normal((n, t, h)),
+        "xt": g.standard_normal((n, d)),
+        "prev_h": g.standard_normal((n, h)),
+        "prev_c": g.standard_normal((n, h)),
+        "dnext_h": g.standard_normal((n, h)),
+        "dnext_c": g.standard_normal((n, h)),
+    }
+
+
+@st.composite
+def problems(draw: st.DrawFn, *, gates: int = 1, max_n: int = 3, max_t: int = 4, max_d: int = 4,
+             max_h: int = 4) -> Problem:
+    """Random sizes (sequence length 1 included) and values."""
+    n, t = draw(dst.sizes(1, max_n)), draw(dst.sizes(1, max_t))
+    d, h = draw(dst.sizes(1, max_d)), draw(dst.sizes(1, max_h))
+    return make_problem(n, t, d, h, draw(dst.seeds()), gates=gates)
+
+
+def step_inputs(p: Problem, *, lstm: bool = False) -> dict[str, np.ndarray]:
+    names = ("x", "prev_h", "prev_c", "Wx", "Wh", "b") if lstm else ("x", "prev_h", "Wx", "Wh", "b")
+    return {k: (p["xt"] if k == "x" else p[k]) for k in names}
+
+
+def sequence_inputs(p: Problem) -> dict[str, np.ndarray]:
+    return {k: p[k] for k in ("x", "h0", "Wx", "Wh", "b")}
+
+
+# -- the formulas of the spec -----------------------------------------------------------------------
+
+
+def rnn_step(x: np.ndarray, prev_h: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.tanh(x @ Wx + prev_h @ Wh + b)
+
+
+def lstm_step(x: np.ndarray, prev_h: np.ndarray, prev_c: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+              b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    i, f, o, g = np.split(x @ Wx + prev_h @ Wh + b, 4, axis=1)
+    c = sigmoid(f) * prev_c + sigmoid(i) * np.tanh(g)
+    return sigmoid(o) * np.tanh(c), c
+
+
+def run_sequence(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray,
+                 *, lstm: bool = False) -> np.ndarray:
+    h, c, states = h0, np.zeros_like(h0), []
+    for t in range(x.shape[1]):
+        if lstm:
+            h, c = lstm_step(x[:, t], h, c, Wx, Wh, b)
+        else:
+            h = rnn_step(x[:, t], h, Wx, Wh, b)
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def masked_log_likelihood(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:
+    """The spec's temporal softmax loss: -sum(mask * log softmax(x)[y]) / N."""
+    shifted = x - x.max(axis=2, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
+    picked = np.take_along_axis(logp, y[..., None], axis=2)[..., 0]
+    return float(-np.sum(mask * picked) / x.shape[0])
+
+
+# -- calling the submission -------------------------------------------------------------------------
+
+
+def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[np.ndarray, ...]:
+    """``(dx, dh0, dWx, dWh, db)`` from the submission's ``<layer>_forward`` then ``_backward``."""
+    _h, cache = unpack(getattr(student, f"{layer}_forward")(**sequence_inputs(p)), 2,
+                       f"{layer}_forward result")
+    return unpack(getattr(student, f"{layer}_backward")(p["dh"], cache), 5, f"{layer}_backward result")
+
+
+def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tuple[str, ...]) -> None:
+    """The named gradients of ``<layer>_backward`` against central differences of the forward pass."""
+    grads = dict(zip(("x", "h0", "Wx", "Wh", "b"), sequence_gradients(student, layer, p)))
+    check_gradients(getattr(student, f"{layer}_forward"), sequence_inputs(p), {k: grads[k] for k in names},
+                    dout=p["dh"], pick=0, function=f"{layer}_backward")
+
+
+def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,
+                        dnext_c: np.ndarray) -> dict[str, np.ndarray]:
+    """The gradients of ``lstm_step_backward`` by input name (a fresh forward pass, a fresh cache)."""
+    *_, cache = unpack(student.lstm_step_forward(**step_inputs(p, lstm=True)), 3, "lstm_step_forward result")
+    grads = unpack(student.lstm_step_backward(dnext_h, dnext_c, cache), 6, "lstm_step_backward result")
+    return dict(zip(("x", "prev_h", "prev_c", "Wx", "Wh", "b"), grads))
+
+
+def expect_arrays(values: dict[str, Any], shapes: dict[str, tuple], name: str = "d{}") -> dict[str, np.ndarray]:
+    """Each ``values[k]`` as an array of ``shapes[k]``, failing under the name ``name.format(k)``."""
+    return {k: expect_array(values.get(k), shapes[k], name=name.format(k)) for k in shapes}
+
+
+def clip_report(student: Student, grads: dict[str, np.ndarray], max_norm: float) -> dict[str, Any]:
+    """What the caller of clip_grad_norm sees afterwards (the ``clip_grad_norm_in_place`` probe)."""
+    report = student.probe("clip_grad_norm_in_place", grads, max_norm)
+    if not isinstance(report, dict):
+        raise AssertionError("the clip_grad_norm probe did not report")
+    return report
+
+
+def gradient_dicts(seed: int, count: int, norm: float | None = None) -> dict[str, np.ndarray]:
+    """``count`` arrays of different shapes and sizes (norms differ by orders of magnitude)."""
+    g = np.random.default_rng(seed)
+    out = {}
+    for k in range(count):
+        shape = tuple(int(s) for s in g.integers(1, 5, size=int(g.integers(1, 4))))
+        out[f"p{k}"] = g.standard_normal(shape) * 10.0 ** g.uniform(-2, 1)
+    if norm is not None:
+        total = np.sqrt(sum(float(np.sum(v * v)) for v in out.values()))
+        out = {k: v * (norm / total) for k, v in out.items()}
+    return out

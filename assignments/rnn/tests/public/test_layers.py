@@ -1,0 +1,82 @@
+"""Public tests: word embeddings, the temporal affine layer and the masked temporal softmax loss."""
+
+import numpy as np
+from _rnn_util import masked_log_likelihood, unpack
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.toolkit import assert_close, check_gradients, expect_array, expect_scalar, graded
+from autograder.toolkit import strategies as dst
+
+
+@st.composite
+def embedding_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices with at least one repeated word, the embedding matrix and an upstream gradient."""
+    n, t = draw(dst.sizes(1, 3)), draw(dst.sizes(1, 4))
+    v, d = draw(dst.sizes(2, 5)), draw(dst.sizes(1, 4))
+    g = np.random.default_rng(draw(dst.seeds()))
+    x = g.integers(0, v, (n, t))
+    if x.size > 1:
+        x.flat[-1] = x.flat[0]
+    return x, g.standard_normal((v, d)), g.standard_normal((n, t, d))
+
+
+@st.composite
+def loss_problems(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n, t, v = draw(dst.sizes(1, 3)), draw(dst.sizes(1, 4)), draw(dst.sizes(2, 5))
+    g = np.random.default_rng(draw(dst.seeds()))
+    return scale * g.standard_normal((n, t, v)), g.integers(0, v, (n, t)), g.random((n, t)) < 0.7
+
+
+@graded(points=1, function="word_embedding_forward", hint="out = W[x]")
+@settings(max_examples=10)
+@given(p=embedding_problems())
+def test_word_embedding_forward(student, p):
+    """word_embedding_forward looks up every word"""
+    x, W, _ = p
+    out, _cache = unpack(student.word_embedding_forward(x, W), 2, "word_embedding_forward result")
+    assert_close(expect_array(out, (*x.shape, W.shape[1]), name="out"), W[x], name="out")
+
+
+@graded(points=2, function="word_embedding_backward",
+        hint="dW[x] += dout keeps only one gradient per repeated word; np.add.at(dW, x, dout) sums them.")
+@settings(max_examples=10)
+@given(p=embedding_problems())
+def test_word_embedding_backward_repeated_words(student, p):
+    """word_embedding_backward sums the gradients of repeated words"""
+    x, W, dout = p
+    _out, cache = unpack(student.word_embedding_forward(x, W), 2, "word_embedding_forward result")
+    dW = student.word_embedding_backward(dout, cache)
+    check_gradients(student.word_embedding_forward, {"W": W}, {"W": dW}, dout=dout, extra={"x": x}, pick=0,
+                    function="word_embedding_backward")
+
+
+@graded(points=2, function="temporal_affine_backward",
+        hint="Reshape x to (N*T, D) and dout to (N*T, M); db sums over batch and time.")
+@settings(max_examples=10)
+@given(n=dst.sizes(1, 3), t=dst.sizes(1, 4), d=dst.sizes(1, 4), m=dst.sizes(1, 4), seed=dst.seeds())
+def test_temporal_affine(student, n, t, d, m, seed):
+    """temporal_affine_forward values and temporal_affine_backward against numerical gradients"""
+    g = np.random.default_rng(seed)
+    x, w, b, dout = g.standard_normal((n, t, d)), g.standard_normal((d, m)), g.standard_normal(m), \
+        g.standard_normal((n, t, m))
+    out, cache = unpack(student.temporal_affine_forward(x, w, b), 2, "temporal_affine_forward result")
+    assert_close(expect_array(out, (n, t, m), name="out"), x @ w + b, name="out", function="temporal_affine_forward")
+    grads = unpack(student.temporal_affine_backward(dout, cache), 3, "temporal_affine_backward result")
+    check_gradients(student.temporal_affine_forward, {"x": x, "w": w, "b": b}, dict(zip("xwb", grads)),
+                    dout=dout, pick=0, function="temporal_affine_backward")
+
+
+@graded(points=3, function="temporal_softmax_loss",
+        hint="loss = -sum(mask * log softmax(x)[y]) / N; masked steps get a zero gradient.")
+@settings(max_examples=15)
+@given(p=loss_problems())
+def test_temporal_softmax_loss(student, p):
+    """temporal_softmax_loss value and gradient with a random mask"""
+    x, y, mask = p
+    loss, dx = unpack(student.temporal_softmax_loss(x, y, mask), 2, "temporal_softmax_loss result")
+    assert_close(expect_scalar(loss, name="loss"), masked_log_likelihood(x, y, mask), name="loss")
+    # A saturated softmax can make every entry of dx tiny, far below the central differences' own
+    # rounding error (about 1e-16 * loss / h): the absolute floor keeps that noise from counting.
+    check_gradients(student.temporal_softmax_loss, {"x": x}, {"x": dx}, extra={"y": y, "mask": mask}, pick=0,
+                    floor=1e-3)

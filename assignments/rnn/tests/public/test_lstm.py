@@ -1,0 +1,83 @@
+"""Public tests: the LSTM, one step and whole sequences, against the spec's formulas and numerical
+gradients."""
+
+import numpy as np
+from _rnn_util import (
+    check_sequence_gradients,
+    lstm_step,
+    lstm_step_gradients,
+    problems,
+    run_sequence,
+    sequence_inputs,
+    step_inputs,
+    unpack,
+)
+from hypothesis import given, settings
+
+from autograder.toolkit import assert_close, check_gradients, expect_array, graded
+
+LSTM = {"gates": 4}
+
+
+@graded(points=2, function="lstm_step_forward",
+        hint="Gates in the order i, f, o, g; next_c = f * prev_c + i * g; next_h = o * tanh(next_c).")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_step_forward(student, p):
+    """next_h and next_c values"""
+    inputs = step_inputs(p, lstm=True)
+    next_h, next_c, _cache = unpack(student.lstm_step_forward(**inputs), 3, "lstm_step_forward result")
+    h, c = lstm_step(**inputs)
+    assert_close(expect_array(next_h, h.shape, name="next_h"), h, name="next_h")
+    assert_close(expect_array(next_c, c.shape, name="next_c"), c, name="next_c")
+
+
+@graded(points=4, function="lstm_step_backward",
+        hint="The total gradient of next_c is dnext_c + dnext_h * o * (1 - tanh(next_c)**2).")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_step_backward_numerical(student, p):
+    """lstm_step_backward matches numerical gradients, from next_h and from next_c"""
+    inputs = step_inputs(p, lstm=True)
+    zeros = np.zeros_like(p["dnext_h"])
+    # The two upstream gradients, one at a time: each output of the step is checked on its own.
+    for pick, dnext_h, dnext_c, dout in ((0, p["dnext_h"], zeros, p["dnext_h"]),
+                                         (1, zeros, p["dnext_c"], p["dnext_c"])):
+        grads = lstm_step_gradients(student, p, dnext_h, dnext_c)
+        check_gradients(student.lstm_step_forward, inputs, grads, dout=dout, pick=pick,
+                        function="lstm_step_backward")
+
+
+@graded(points=2, function="lstm_forward", hint="Start from c0 = 0; h[:, t] is the state after reading x[:, t].")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_forward(student, p):
+    """lstm_forward values over whole sequences, length 1 included"""
+    h, _cache = unpack(student.lstm_forward(**sequence_inputs(p)), 2, "lstm_forward result")
+    expected = run_sequence(**sequence_inputs(p), lstm=True)
+    assert_close(expect_array(h, expected.shape, name="h"), expected, name="h")
+
+
+@graded(points=2, function="lstm_backward",
+        hint="Carry both dprev_h (added to dh[:, t]) and dprev_c back from step t + 1 to step t.")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_backward_dx(student, p):
+    """dx matches numerical gradients (upstream gradient at every step)"""
+    check_sequence_gradients(student, "lstm", p, ("x",))
+
+
+@graded(points=1, function="lstm_backward", hint="dh0 is the dprev_h that the first step's backward returns.")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_backward_dh0(student, p):
+    """dh0 matches numerical gradients"""
+    check_sequence_gradients(student, "lstm", p, ("h0",))
+
+
+@graded(points=2, function="lstm_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
+@settings(max_examples=10)
+@given(p=problems(**LSTM))
+def test_lstm_backward_parameters(student, p):
+    """dWx, dWh and db match numerical gradients"""
+    check_sequence_gradients(student, "lstm", p, ("Wx", "Wh", "b"))

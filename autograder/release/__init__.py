@@ -1,0 +1,1 @@
+"""Building what ships: the student bundle and the grading server's package."""

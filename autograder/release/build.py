@@ -1,0 +1,118 @@
+"""``dlgrade release LAB``: the student bundle and the Gradescope autograder package.
+
+student.zip     <lab>/ with the template, instructions, public tests, probes and a vendored copy
+                of the harness, so that ``./dlgrade check <lab>`` runs without this repository.
+autograder.zip  Gradescope's layout: setup.sh and run_autograder at the top, the harness, the lab
+                with its hidden tests; never the reference solution or the buggy variants.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import autograder
+from autograder.labs import Lab
+from autograder.release.bundle import tree, write_zip
+
+PACKAGE = Path(autograder.__file__).resolve().parent
+_BASE_REQUIREMENTS = ["numpy>=1.26", "pytest>=8", "hypothesis>=6.100", "rich>=13", "jsonschema>=4.20",
+                      "msgpack>=1.0"]
+_TORCH_REQUIREMENTS = ["scikit-learn>=1.3", "gymnasium>=0.29", "matplotlib>=3.8"]
+
+LAUNCHER = """#!/usr/bin/env sh
+# Runs the bundled dlgrade: ./dlgrade check {lab}
+here="$(cd "$(dirname "$0")" && pwd)"
+PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$here" exec "${{PYTHON:-python3}}" -m autograder "$@"
+"""
+
+STUDENT_README = """# {title}
+
+1. Install what the checks need (once): `python3 -m pip install -r requirements.txt`{torch_note}
+2. Read `instructions.md`, then write your code in `{student_file}`.
+3. Check it: `./dlgrade check {lab}` (or `python3 -m autograder check {lab}` with `.dlgrade` on
+   PYTHONPATH). It runs the public tests and prints, for every failing test, the function, the
+   smallest input that fails, the worst element (expected against got) and a hint.
+4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too.
+"""
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image.
+set -euo pipefail
+cd "$(dirname "$0")"
+apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv bubblewrap >/dev/null || true
+python3 -m venv /opt/dlgrade-venv
+/opt/dlgrade-venv/bin/pip install --quiet --upgrade pip
+# CPU torch from PyTorch's CPU index: the default index would bring a multi-GB CUDA build.
+/opt/dlgrade-venv/bin/pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
+/opt/dlgrade-venv/bin/pip install --quiet -r requirements.txt
+bash scripts/setup_sandbox.sh || echo "sandbox setup incomplete: grading falls back to weaker isolation"
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission; results.json is always written, whatever happens.
+root="${{AUTOGRADER_ROOT:-/autograder}}"
+source_dir="$root/source"
+python="${{DLGRADE_PYTHON:-/opt/dlgrade-venv/bin/python}}"
+[ -x "$python" ] || python=python3
+mkdir -p "$root/results"
+cd "$source_dir" || exit 1
+PYTHONPATH="$source_dir" DLGRADE_ROOT="$source_dir" "$python" -m autograder grade {lab} "$root/submission" \\
+    --out "$root/results/results.json" --quiet
+status=$?
+if [ ! -s "$root/results/results.json" ]; then
+    printf '{{"score": 0, "output": "the grader failed to start (status %s); please tell the course staff", "tests": []}}\\n' \\
+        "$status" > "$root/results/results.json"
+fi
+exit 0
+"""
+
+
+def requirements(lab: Lab, hidden: bool) -> str:
+    # The hidden tests use torch as their oracle, so the grader needs it even for numpy labs.
+    needs_torch = lab.framework == "torch" or hidden
+    lines = _BASE_REQUIREMENTS + (_TORCH_REQUIREMENTS if lab.framework == "torch" else [])
+    if needs_torch and hidden:
+        lines = lines + ["torch>=2.4"]
+    return "\n".join(lines) + "\n"
+
+
+def _package_files(prefix: str) -> dict[str, Path]:
+    return tree(PACKAGE, f"{prefix}autograder")
+
+
+def _lab_files(lab: Lab, prefix: str, hidden: bool) -> dict[str, Path]:
+    exclude = ["mutants"] + ([] if hidden else ["tests/hidden"])
+    return tree(lab.directory, prefix, exclude=exclude)
+
+
+def student_bundle(lab: Lab, out: Path) -> Path:
+    top = lab.name
+    files: dict[str, Path | str] = {}
+    files |= _lab_files(lab, top, hidden=False)
+    files |= _package_files(f"{top}/.dlgrade/")
+    files[f"{top}/{lab.student_file}"] = lab.template
+    files[f"{top}/dlgrade"] = LAUNCHER.format(lab=lab.name)
+    files[f"{top}/requirements.txt"] = requirements(lab, hidden=False) + (
+        "torch>=2.4\n" if lab.framework == "torch" else "")
+    torch_note = (" and CPU torch: `pip install torch --index-url https://download.pytorch.org/whl/cpu`"
+                  if lab.framework == "torch" else "")
+    files[f"{top}/README.md"] = STUDENT_README.format(title=lab.title, lab=lab.name,
+                                                      student_file=lab.student_file, torch_note=torch_note)
+    return write_zip(out / lab.name / "student.zip", files, executable=[f"{top}/dlgrade"])
+
+
+def autograder_package(lab: Lab, out: Path) -> Path:
+    files: dict[str, Path | str] = {}
+    files |= _package_files("")
+    files |= _lab_files(lab, f"assignments/{lab.name}", hidden=True)
+    files["setup.sh"] = SETUP_SH
+    files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name)
+    files["requirements.txt"] = requirements(lab, hidden=True)
+    sandbox_setup = lab.root / "scripts" / "setup_sandbox.sh"
+    if sandbox_setup.exists():
+        files["scripts/setup_sandbox.sh"] = sandbox_setup
+    return write_zip(out / lab.name / "autograder.zip", files, executable=["setup.sh", "run_autograder"])
+
+
+def release(lab: Lab, out: Path) -> list[Path]:
+    return [student_bundle(lab, out), autograder_package(lab, out)]
