@@ -70,7 +70,7 @@ def triplet_loss(
     """Triplet margin loss: ``mean(relu(d(a, p) - d(a, n) + margin))``.
 
     Agrees with ``torch.nn.functional.triplet_margin_loss(margin=margin, p=2, eps=0)`` wherever
-    no distance is tiny (you may not call that function: write the formula).
+    no distance is tiny; write it from the formula (the tests compare it with torch's).
 
     Args:
         anchor, positive, negative: (N, D) tensors; row i is one triplet.

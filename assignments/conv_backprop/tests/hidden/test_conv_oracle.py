@@ -74,10 +74,10 @@ def test_conv_forward_linear(student, g, seed, a, c):
     for key, (x, w) in {"x1": (x1, w1), "x2": (x2, w1), "x": (a * x1 + c * x2, w1), "w2": (x1, w2),
                         "w": (x1, a * w1 + c * w2)}.items():
         out[key] = conv_forward(student, g, x, w, zero)[0]
-    assert_close(out["x"], a * out["x1"] + c * out["x2"], name="out(a x1 + c x2, w) - a out(x1, w) - c out(x2, w)",
-                 function=FORWARD)
-    assert_close(out["w"], a * out["x1"] + c * out["w2"], name="out(x, a w1 + c w2) - a out(x, w1) - c out(x, w2)",
-                 function=FORWARD)
+    assert_close(out["x"], a * out["x1"] + c * out["x2"],
+                 name="out(a x1 + c x2, w) - a out(x1, w) - c out(x2, w)", function=FORWARD)
+    assert_close(out["w"], a * out["x1"] + c * out["w2"],
+                 name="out(x, a w1 + c w2) - a out(x, w1) - c out(x, w2)", function=FORWARD)
 
 
 @graded(points=2, function=FORWARD)

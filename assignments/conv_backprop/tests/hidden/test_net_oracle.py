@@ -1,6 +1,5 @@
 """Hidden tests of ThreeLayerConvNet against the same network in torch."""
 
-import numpy as np
 from _conv_backprop_oracle import three_layer_net
 from _conv_backprop_util import NetGeometry, make_net, net_data, net_geometries, net_loss, net_params
 from hypothesis import given, settings

@@ -276,8 +276,8 @@ def net_loss(net: Any, g: NetGeometry, X: np.ndarray, y: np.ndarray) -> tuple[fl
     missing = sorted(set(g.shapes) - set(grads))
     if missing:
         raise AssertionError(f"{fn}: grads lacks {', '.join(missing)}")
-    checked = {k: expect_array(grads[k], shape, name=f"grads[{k!r}]", function=fn) for k, shape in g.shapes.items()}
-    return loss, checked
+    return loss, {k: expect_array(grads[k], shape, name=f"grads[{k!r}]", function=fn)
+                  for k, shape in g.shapes.items()}
 
 
 def net_data(g: NetGeometry, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -64,7 +64,8 @@ def check_backward(student, g: ConvGeometry, seed: int, directions: int | None) 
                     directions=directions, seed=seed)
 
 
-@graded(points=4, function=FORWARD, hint="out[n, f, i, j] = b[f] + sum(xp[n, :, i*s:i*s+HH, j*s:j*s+WW] * w[f]).")
+@graded(points=4, function=FORWARD,
+        hint="out[n, f, i, j] = b[f] + sum(xp[n, :, i*s:i*s+HH, j*s:j*s+WW] * w[f]).")
 @settings(max_examples=15)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_forward_common(student, g, seed):
@@ -90,7 +91,8 @@ def test_conv_backward_common(student, g, seed):
 
 
 @graded(points=5, function=BACKWARD,
-        hint="Output (i, j) read the padded input from row i*stride, column j*stride; dx excludes the padding.")
+        hint="Output (i, j) read the padded input from row i*stride, column j*stride; "
+             "dx excludes the padding.")
 @settings(max_examples=20)
 @given(g=conv_geometries(), seed=dst.seeds())
 def test_conv_backward_any_geometry(student, g, seed):
@@ -106,7 +108,7 @@ def test_conv_arguments_unmodified(student, g, seed):
     data = conv_inputs(g, seed)
     before = data | {"conv_param": g.conv_param}
     (out, cache), args, _ = student.call_echo(FORWARD, data["x"], data["w"], data["b"], g.conv_param)
-    assert_unmodified(before, dict(zip(before, args)), function=FORWARD)
+    assert_unmodified(before, dict(zip(before, args, strict=True)), function=FORWARD)
     dout = np.random.default_rng(seed + 1).standard_normal(np.shape(out))
     _, args, _ = student.call_echo(BACKWARD, dout, cache)
     assert_unmodified({"dout": dout}, {"dout": args[0]}, function=BACKWARD)

@@ -56,7 +56,9 @@ def penalty(layers: list, x_hat: np.ndarray) -> tuple[float, list[np.ndarray]]:
     (g,) = torch.autograd.grad(_mlp(params, x).sum(), x, create_graph=True)
     value = ((g.reshape(g.shape[0], -1).norm(dim=1) - 1.0) ** 2).mean()
     grads = torch.autograd.grad(value, params, allow_unused=True)
-    return float(value), [np.zeros(p.shape) if gr is None else gr.numpy() for p, gr in zip(params, grads, strict=True)]
+    zero_if_unused = [np.zeros(p.shape) if gr is None else gr.numpy()
+                      for p, gr in zip(params, grads, strict=True)]
+    return float(value), zero_if_unused
 
 
 def _losses(kind: str):

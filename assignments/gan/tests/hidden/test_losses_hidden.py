@@ -8,7 +8,7 @@ from _gan_util import f32, loss_and_grads
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.toolkit import Tensor, assert_close, assert_unmodified, expect_array, graded
+from autograder.toolkit import assert_close, expect_array, graded
 from autograder.toolkit import strategies as dst
 
 # float32 gradients: (sigmoid(x) - t) / n loses a few ulps of 1/n where sigmoid(x) is close to t.
@@ -33,7 +33,8 @@ def _targets(seed: int, n: int) -> np.ndarray:
 
 def _grad_close(got: np.ndarray, expected: np.ndarray, name: str, function: str) -> None:
     scale = float(np.max(np.abs(expected)))
-    assert_close(got, expected, name=name, rtol=GRAD_RTOL, floor=GRAD_FLOOR_FRACTION * scale, function=function)
+    assert_close(got, expected, name=name, rtol=GRAD_RTOL, floor=GRAD_FLOOR_FRACTION * scale,
+                 function=function)
 
 
 @graded(points=4, function="bce_loss",
@@ -117,21 +118,6 @@ def test_losses_any_shape(student, shape, seed):
     for name, (args, value) in expected.items():
         got, _ = loss_and_grads(student, name, *args, grad_of=(0,), dtype="float64")
         assert_close(got, value, name=f"{name} of shape {shape}", rtol=1e-8, function=name)
-
-
-@graded(points=2, function="bce_loss", hint="Build new tensors (x.clamp(min=0), not x.clamp_(min=0)).")
-def test_losses_leave_arguments_unmodified(student):
-    """the losses leave their arguments unmodified"""
-    rng = np.random.default_rng(3)
-    a, b = f32(rng.uniform(-5, 5, (6, 1))), f32(rng.uniform(-5, 5, (6, 1)))
-    t = f32(rng.random((6, 1)) < 0.5)
-    for name, args in (("bce_loss", (a, t)), ("discriminator_loss", (a, b)), ("generator_loss", (b,)),
-                       ("ls_discriminator_loss", (a, b)), ("ls_generator_loss", (b,))):
-        _, after, _ = student.call_echo(name, *(Tensor(x) for x in args))
-        before = {f"argument {i + 1}": x for i, x in enumerate(args)}
-        now = {f"argument {i + 1}": expect_array(x, name=f"argument {i + 1}", function=name)
-               for i, x in enumerate(after)}
-        assert_unmodified(before, now, function=name)
 
 
 @graded(points=3, function="sample_noise", hint="Uniform in [-1, 1): 2 * torch.rand(...) - 1, not randn.")

@@ -3,7 +3,7 @@ backward, where it is evaluated, image-shaped inputs and the gradient into D's p
 
 import numpy as np
 from _gan_oracle import penalty
-from _gan_util import mlp_layers, ring_data
+from _gan_util import mlp_layers, returned_tensor, ring_data
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
 
@@ -23,8 +23,7 @@ def _trace(student, shape: tuple, seed: int, gp_seed=7) -> tuple[list, np.ndarra
     layers = mlp_layers([d_in, 6, 1], seed=seed, scale=2.0)
     real, fake = _inputs(seed, shape)
     out = student.probe("gradient_penalty_trace", layers, real, fake, gp_seed)
-    if isinstance(out["value"], dict):
-        raise AssertionError(f"gradient_penalty must return a torch tensor, got {out['value']['unexpected_type']}")
+    returned_tensor(out["value"], "gradient_penalty's result")
     return layers, real, fake, out
 
 
@@ -58,7 +57,8 @@ def test_penalty_value_nonlinear(student):
 
 
 @graded(points=3, function="gradient_penalty",
-        hint="eps = torch.rand(N, 1, ...) (one per sample, broadcast), x_hat = eps * real + (1 - eps) * fake.")
+        hint="eps = torch.rand(N, 1, ...) (one per sample, broadcast); "
+             "x_hat = eps * real + (1 - eps) * fake.")
 def test_penalty_interpolates(student):
     """gradient_penalty evaluates D on interpolates with one eps ~ U[0, 1) per sample"""
     shape = (256, 2)
@@ -70,7 +70,7 @@ def test_penalty_interpolates(student):
         eps = np.sum(offset * diff, axis=1) / np.sum(diff * diff, axis=1)
         residual = np.abs(offset - eps[:, None] * diff).max()
         if residual > 1e-4:
-            problems.append("the points are not on the segments between real and fake with one eps per sample")
+            problems.append("the points are not on the segments between real and fake, one eps per sample")
         elif eps.min() < -1e-4 or eps.max() > 1 + 1e-4:
             problems.append("eps lies outside [0, 1]")
         # 256 uniform draws: mean 0.5 +- 0.018, standard deviation 0.289 +- 0.01.
@@ -101,7 +101,7 @@ def test_penalty_gradient_reaches_discriminator(student):
     for seed in (6, 7):
         shape = (16, 2)
         layers, _, _, out = _trace(student, shape, seed)
-        assert out["requires_grad"], "the penalty carries no gradient (create_graph=True missing, or detached)"
+        assert out["requires_grad"], "the penalty carries no gradient (no create_graph=True, or detached)"
         assert not out["backward_error"], f"backward through the penalty failed: {out['backward_error']}"
         grads = out["param_grads"]
         names = ["W1", "b1", "W2", "b2"]
@@ -123,7 +123,8 @@ def test_penalty_gradient_reaches_discriminator(student):
             raise best
 
 
-@graded(points=2, function="gradient_penalty", hint="Seed a torch.Generator with `seed`; never write into real or fake.")
+@graded(points=2, function="gradient_penalty",
+        hint="Seed a torch.Generator with `seed`; never write into real or fake.")
 def test_penalty_seeded_and_arguments_unmodified(student):
     """gradient_penalty with a seed is reproducible and leaves real and fake unmodified"""
     shape = (10, 2)

@@ -1,10 +1,9 @@
 """Hidden tests: gan_train_step's exact SGD updates and returned losses against a harness-side
-float64 recomputation, over consecutive calls (leftover gradients), for both loss pairs; and
-train_gan's reproducibility."""
+float64 recomputation, over consecutive calls (leftover gradients), for both loss pairs."""
 
 import numpy as np
 from _gan_oracle import d_step, g_step
-from _gan_util import NOISE_DIM, ring_data, train_step_calls
+from _gan_util import train_step_calls
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
 
@@ -95,19 +94,3 @@ def test_train_step_leaves_real_unmodified(student):
     setup, _, raw = train_step_calls(student, seed=4, calls=1)
     after = expect_array(raw["real_after"], setup["real"].shape, name="real")
     assert_unmodified({"real": setup["real"]}, {"real": after})
-
-
-@graded(points=3, function="train_gan", timeout=60,
-        hint="Seed with torch.manual_seed(seed) at the start of train_gan (networks, batches, noise).")
-def test_train_gan_reproducible(student):
-    """train_gan with the same seed gives the same generator, another seed another one"""
-    real = ring_data(512, seed=5)
-    runs = []
-    for seed in (3, 3, 4):
-        out = student.probe("train_and_sample", real, 25, 64, NOISE_DIM, seed, 200, 77)
-        samples = out["samples"]
-        if isinstance(samples, dict):
-            raise AssertionError(f"the trained generator must return a torch tensor, got {samples['unexpected_type']}")
-        runs.append(expect_array(samples, (200, 2), name="generated samples"))
-    assert np.array_equal(runs[0], runs[1]), "two runs of train_gan with seed 3 gave different generators"
-    assert not np.array_equal(runs[0], runs[2]), "seeds 3 and 4 gave the same generator: is the seed used?"

@@ -15,7 +15,7 @@ STD = 0.02
 
 # End to end: the reference covers >= 7 modes with >= 50% high quality on each of its first
 # runs for seeds 0..7 at this budget; see the public test for the thresholds and retries.
-TRAIN_STEPS = 3000
+TRAIN_STEPS = 4000
 TRAIN_BATCH = 128
 NOISE_DIM = 16
 EVAL_SAMPLES = 2500
@@ -146,7 +146,7 @@ def loss_and_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, 
     out = []
     for i, g in zip(grad_of, grads, strict=True):
         if g is None:
-            raise AssertionError(f"{name}: argument {i + 1} received no gradient (is the loss built from it?)")
+            raise AssertionError(f"{name}: argument {i + 1} got no gradient (is the loss built from it?)")
         out.append(expect_array(g, np.shape(arrays[i]), name=f"gradient of argument {i + 1}", function=name))
     return float(loss), out
 
@@ -167,7 +167,8 @@ def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, .
                 moved[idx] += sign * h
                 args = arrays[:k] + (moved,) + arrays[k + 1:]
                 calls.append((tuple(Tensor(x, dtype="float64") for x in args), {}))
-    values = np.array([expect_scalar(v, name=f"{name}(...)", function=name) for v in student.map(name, calls)])
+    results = student.map(name, calls)
+    values = np.array([expect_scalar(v, name=f"{name}(...)", function=name) for v in results])
     out, pos = [], 0
     for k in grad_of:
         n = 2 * arrays[k].size
@@ -175,3 +176,10 @@ def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, .
         out.append(((chunk[0::2] - chunk[1::2]) / (2 * h)).reshape(arrays[k].shape))
         pos += n
     return out
+
+
+def returned_tensor(value, what: str):
+    """A tensor the probe passed on as an array, or a failure naming what came instead."""
+    if isinstance(value, dict) and "unexpected_type" in value:
+        raise AssertionError(f"{what} must be a torch tensor, got {value['unexpected_type']}")
+    return value

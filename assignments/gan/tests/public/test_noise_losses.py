@@ -4,7 +4,7 @@ import numpy as np
 from _gan_util import f32, loss_and_grads, numeric_grads
 from hypothesis import given, settings
 
-from autograder.toolkit import TensorValue, assert_close, expect_array, graded
+from autograder.toolkit import Tensor, TensorValue, assert_close, assert_unmodified, expect_array, graded
 from autograder.toolkit import strategies as dst
 
 
@@ -26,7 +26,7 @@ def _hard_targets(seed: int, shape: tuple) -> np.ndarray:
 def test_sample_noise_shape_and_range(student):
     """sample_noise shape, float32 dtype and range [-1, 1)"""
     z = student.sample_noise(500, 7)
-    assert isinstance(z, TensorValue) and z.dtype == "float32", "sample_noise must return a float32 torch tensor"
+    assert isinstance(z, TensorValue) and z.dtype == "float32", "sample_noise must return a float32 tensor"
     z = expect_array(z, (500, 7), name="noise")
     assert z.min() >= -1.0 and z.max() < 1.0, (
         f"noise must lie in [-1, 1): got values from {z.min():.3f} to {z.max():.3f}"
@@ -46,7 +46,8 @@ def test_sample_noise_seeded(student):
     assert not np.array_equal(a, c), "seeds 11 and 12 returned the same noise"
 
 
-@graded(points=4, function="bce_loss", hint="Mean over all elements of -(t log s(x) + (1 - t) log(1 - s(x))).")
+@graded(points=4, function="bce_loss",
+        hint="Mean over all elements of -(t log s(x) + (1 - t) log(1 - s(x))).")
 @settings(max_examples=15)
 @given(x=dst.arrays(dst.shapes(1, 2, max_side=6), scale=5.0), seed=dst.seeds())
 def test_bce_loss_value(student, x, seed):
@@ -109,5 +110,21 @@ def test_ls_losses(student, real, seed):
     assert_close(d_real, (real - 1) / n, name="d ls_discriminator_loss / d scores_real")
     assert_close(d_fake, fake / n, name="d ls_discriminator_loss / d scores_fake")
     value, (g_fake,) = loss_and_grads(student, "ls_generator_loss", fake, dtype="float64")
-    assert_close(value, 0.5 * np.mean((fake - 1) ** 2), name="ls_generator_loss", function="ls_generator_loss")
-    assert_close(g_fake, (fake - 1) / n, name="d ls_generator_loss / d scores_fake", function="ls_generator_loss")
+    gen = "ls_generator_loss"
+    assert_close(value, 0.5 * np.mean((fake - 1) ** 2), name=gen, function=gen)
+    assert_close(g_fake, (fake - 1) / n, name=f"d {gen} / d scores_fake", function=gen)
+
+
+@graded(points=2, function="bce_loss", hint="Build new tensors (x.clamp(min=0), not x.clamp_(min=0)).")
+def test_losses_leave_arguments_unmodified(student):
+    """the losses leave their arguments unmodified"""
+    rng = np.random.default_rng(3)
+    a, b = f32(rng.uniform(-5, 5, (6, 1))), f32(rng.uniform(-5, 5, (6, 1)))
+    t = f32(rng.random((6, 1)) < 0.5)
+    for name, args in (("bce_loss", (a, t)), ("discriminator_loss", (a, b)), ("generator_loss", (b,)),
+                       ("ls_discriminator_loss", (a, b)), ("ls_generator_loss", (b,))):
+        _, after, _ = student.call_echo(name, *(Tensor(x) for x in args))
+        before = {f"argument {i + 1}": x for i, x in enumerate(args)}
+        now = {f"argument {i + 1}": expect_array(x, name=f"argument {i + 1}", function=name)
+               for i, x in enumerate(after)}
+        assert_unmodified(before, now, function=name)

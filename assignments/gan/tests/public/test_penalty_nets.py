@@ -1,7 +1,7 @@
 """Public tests: the gradient penalty of a linear discriminator, and the networks' shapes."""
 
 import numpy as np
-from _gan_util import ring_data
+from _gan_util import returned_tensor, ring_data
 
 from autograder.toolkit import assert_close, expect_array, expect_scalar, graded
 
@@ -14,9 +14,7 @@ def _linear_penalty(student, norm: float, seed: int) -> float:
     real = ring_data(32, seed=seed)
     fake = rng.uniform(-2, 2, (32, 2)).astype(np.float32)
     out = student.probe("gradient_penalty_trace", layers, real, fake, 5)
-    value = out["value"]
-    if isinstance(value, dict):
-        raise AssertionError(f"gradient_penalty must return a torch tensor, got {value['unexpected_type']}")
+    value = returned_tensor(out["value"], "gradient_penalty's result")
     return expect_scalar(expect_array(value, (), name="penalty"), name="penalty")
 
 
@@ -39,10 +37,9 @@ def test_network_shapes(student):
     out = student.probe("network_outputs", 5, 12, 3, 7)
     assert out["g_is_module"] and out["d_is_module"], "Generator and Discriminator must be torch.nn.Module"
     assert out["g_params"] > 0 and out["d_params"] > 0, "both networks need trainable parameters"
-    for key, shape in (("fake", (7, 3)), ("logits", (7, 1))):
-        if isinstance(out[key], dict):
-            raise AssertionError(f"{key}: expected a torch tensor, got {out[key]['unexpected_type']}")
-    fake = expect_array(out["fake"], (7, 3), name="Generator(noise_dim=5, out_dim=3) output")
-    expect_array(out["logits"], (7, 1), name="Discriminator(in_dim=3) output", function="Discriminator")
+    fake = returned_tensor(out["fake"], "the generator's output")
+    logits = returned_tensor(out["logits"], "the discriminator's output")
+    fake = expect_array(fake, (7, 3), name="Generator(noise_dim=5, out_dim=3) output")
+    expect_array(logits, (7, 1), name="Discriminator(in_dim=3) output", function="Discriminator")
     assert out["fake_dtype"] == "float32", f"the generator must compute in float32, got {out['fake_dtype']}"
     assert np.ptp(fake, axis=0).max() > 0, "the generator returns the same sample for every noise vector"

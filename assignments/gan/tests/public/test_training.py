@@ -1,23 +1,9 @@
-"""Public tests: what each phase of gan_train_step may change, and the GAN trained end to end."""
+"""Public tests: what each phase of gan_train_step may change; train_gan's seed."""
 
 import numpy as np
-from _gan_util import (
-    EVAL_SAMPLES,
-    NOISE_DIM,
-    TRAIN_BATCH,
-    TRAIN_STEPS,
-    mode_stats,
-    params_equal,
-    ring_data,
-    train_step_calls,
-)
+from _gan_util import NOISE_DIM, params_equal, returned_tensor, ring_data, train_step_calls
 
 from autograder.toolkit import expect_array, graded
-
-# Thresholds of the end-to-end test (VEEGAN's measures, see _gan_util.mode_stats).
-MIN_MODES = 7
-MIN_QUALITY = 0.5
-SEEDS = (0, 1, 2)
 
 
 @graded(points=3, function="gan_train_step",
@@ -50,25 +36,15 @@ def test_generator_phase_changes_only_g(student):
         )
 
 
-@graded(points=8, function="train_gan", timeout=300,
-        hint="Adam(lr, betas=(0.5, 0.999)) for both nets and a decaying learning rate; look at "
-             "plot_samples and mode_statistics in a notebook.")
-def test_train_gan_covers_the_ring(student):
-    """train_gan on 8 Gaussians covers >= 7 modes with >= 50% high-quality samples"""
-    real = ring_data(5000, seed=2024)
-    outcomes = []
-    for seed in SEEDS:
-        out = student.probe("train_and_sample", real, TRAIN_STEPS, TRAIN_BATCH, NOISE_DIM, seed,
-                            EVAL_SAMPLES, 1000 + seed)
-        samples = out["samples"]
-        if isinstance(samples, dict):
-            raise AssertionError(f"the trained generator must return a torch tensor, got {samples['unexpected_type']}")
-        samples = expect_array(samples, (EVAL_SAMPLES, 2), name="generated samples", function="train_gan")
-        modes, quality = mode_stats(samples)
-        if modes >= MIN_MODES and quality >= MIN_QUALITY:
-            return
-        outcomes.append(f"seed {seed}: {modes} modes, {quality:.0%} high quality")
-    raise AssertionError(
-        f"train_gan(steps={TRAIN_STEPS}, batch_size={TRAIN_BATCH}) fell short of {MIN_MODES} modes and "
-        f"{MIN_QUALITY:.0%} high-quality samples in every run: " + "; ".join(outcomes)
-    )
+@graded(points=3, function="train_gan", timeout=60,
+        hint="Seed with torch.manual_seed(seed) at the start of train_gan (networks, batches, noise).")
+def test_train_gan_reproducible(student):
+    """train_gan with the same seed gives the same generator, another seed another one"""
+    real = ring_data(512, seed=5)
+    runs = []
+    for seed in (3, 3, 4):
+        out = student.probe("train_and_sample", real, 25, 64, NOISE_DIM, seed, 200, 77)
+        samples = returned_tensor(out["samples"], "the trained generator's output")
+        runs.append(expect_array(samples, (200, 2), name="generated samples"))
+    assert np.array_equal(runs[0], runs[1]), "two runs of train_gan with seed 3 gave different generators"
+    assert not np.array_equal(runs[0], runs[2]), "seeds 3 and 4 gave the same generator: is the seed used?"

@@ -114,10 +114,12 @@ def test_momentum_weight_decay_against_torch(student, data, lr, mu, wd, nesterov
 
 # -- adaptive rules -------------------------------------------------------------------------------
 
+# decay_rate 0 makes RMSProp sign-SGD, whose step flips discontinuously as a gradient crosses 0: two
+# correct implementations then part ways on rounding alone. From 0.5 up the average keeps a memory.
 @graded(points=6, function="rmsprop",
         hint="decay_rate weighs the old average; epsilon goes outside the square root.")
 @settings(max_examples=12)
-@given(lr=learning_rates, rho=st.floats(0.0, 0.999), eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
+@given(lr=learning_rates, rho=st.floats(0.5, 0.999), eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
 def test_rmsprop_against_torch(student, lr, rho, eps, scale, seed):
     """trajectory against torch.optim.RMSprop"""
     compare(student, "rmsprop", {"learning_rate": lr, "decay_rate": rho, "epsilon": eps}, seed, scale)

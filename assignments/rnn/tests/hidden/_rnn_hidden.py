@@ -1,0 +1,118 @@
+"""Hidden-test helpers: torch's own layers in float64 as oracles, fed the lab's parameter layout,
+and inputs that saturate the units.
+
+The lab keeps weights as (in, out) matrices and a single bias; torch keeps (out, in) matrices and two
+biases (the second is left at zero). torch.nn.LSTM orders its gate blocks i, f, g, o where the lab
+uses i, f, o, g: ``_LSTM_TO_TORCH`` reorders columns one way, its inverse the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from _rnn_util import sequence_gradients, sequence_inputs, unpack
+
+from autograder.toolkit import Student, assert_close, expect_array
+
+Grads = dict[str, np.ndarray]
+NAMES = ("x", "h0", "Wx", "Wh", "b")
+
+
+def _block_order(h: int) -> np.ndarray:
+    """Columns of the lab's (i, f, o, g) layout in torch's (i, f, g, o) order."""
+    i, f, o, g = (np.arange(k * h, (k + 1) * h) for k in range(4))
+    return np.concatenate([i, f, g, o])
+
+
+def torch_sequence(kind: str, x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray,
+                   dh: np.ndarray) -> tuple[np.ndarray, Grads]:
+    """h (N, T, H) and the gradients of sum(h * dh) for x, h0, Wx, Wh, b, from torch.nn.RNN / LSTM."""
+    d, h = x.shape[2], h0.shape[1]
+    order = _block_order(h) if kind == "lstm" else np.arange(h)
+    inverse = np.argsort(order)
+    if kind == "lstm":
+        layer = torch.nn.LSTM(d, h, batch_first=True)
+    else:
+        layer = torch.nn.RNN(d, h, nonlinearity="tanh", batch_first=True)
+    layer = layer.double()
+    with torch.no_grad():
+        layer.weight_ih_l0.copy_(torch.tensor(Wx[:, order].T))
+        layer.weight_hh_l0.copy_(torch.tensor(Wh[:, order].T))
+        layer.bias_ih_l0.copy_(torch.tensor(b[order]))
+        layer.bias_hh_l0.zero_()
+    xt = torch.tensor(x, requires_grad=True)
+    h0t = torch.tensor(h0[None], requires_grad=True)
+    state = (h0t, torch.zeros_like(h0t)) if kind == "lstm" else h0t
+    out, _ = layer(xt, state)
+    out.backward(torch.tensor(dh))
+    grads = {
+        "x": xt.grad.numpy(),
+        "h0": h0t.grad[0].numpy(),
+        "Wx": layer.weight_ih_l0.grad.numpy().T[:, inverse],
+        "Wh": layer.weight_hh_l0.grad.numpy().T[:, inverse],
+        "b": layer.bias_ih_l0.grad.numpy()[inverse],
+    }
+    return out.detach().numpy(), grads
+
+
+def torch_temporal_softmax_loss(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[float, np.ndarray]:
+    n, t, v = x.shape
+    xt = torch.tensor(x, requires_grad=True)
+    per_step = torch.nn.functional.cross_entropy(xt.reshape(n * t, v), torch.tensor(y.reshape(-1), dtype=torch.int64),
+                                                 reduction="none")
+    loss = (per_step * torch.tensor(mask.reshape(-1), dtype=torch.float64)).sum() / n
+    loss.backward()
+    return float(loss), xt.grad.numpy()
+
+
+def torch_temporal_affine(x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                          dout: np.ndarray) -> tuple[np.ndarray, Grads]:
+    tensors = {k: torch.tensor(v, requires_grad=True) for k, v in (("x", x), ("w", w), ("b", b))}
+    out = torch.nn.functional.linear(tensors["x"], tensors["w"].T, tensors["b"])
+    out.backward(torch.tensor(dout))
+    return out.detach().numpy(), {k: t.grad.numpy() for k, t in tensors.items()}
+
+
+def torch_clip(grads: Grads, max_norm: float) -> tuple[float, Grads]:
+    """torch.nn.utils.clip_grad_norm_ on parameters whose .grad are these arrays."""
+    params = {k: torch.nn.Parameter(torch.zeros(v.shape, dtype=torch.float64)) for k, v in grads.items()}
+    for k, p in params.items():
+        p.grad = torch.tensor(grads[k])
+    total = torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm)
+    return float(total), {k: p.grad.numpy() for k, p in params.items()}
+
+
+def check_against_torch(student: Student, p: dict[str, Any], layer: str, names: tuple[str, ...] = NAMES) -> None:
+    """``<layer>_forward``'s h and ``<layer>_backward``'s named gradients against torch."""
+    expected_h, expected = torch_sequence(layer, **sequence_inputs(p), dh=p["dh"])
+    h, _ = unpack(getattr(student, f"{layer}_forward")(**sequence_inputs(p)), 2, f"{layer}_forward result")
+    assert_close(expect_array(h, expected_h.shape, name="h"), expected_h, name="h", function=f"{layer}_forward")
+    if not names:
+        return
+    grads = dict(zip(NAMES, sequence_gradients(student, layer, p)))
+    for k in names:
+        got = expect_array(grads[k], p[k].shape, name=f"d{k}", function=f"{layer}_backward")
+        assert_close(got, expected[k], name=f"d{k}", function=f"{layer}_backward")
+
+
+def saturate(p: dict[str, Any], seed: int, scale: float = 900.0) -> dict[str, Any]:
+    """Every other column of the pre-activations (so half of each LSTM gate block) gets input
+    weights that drive it to |a| up to about 1e3: inputs lie in [-1, 1], so |x @ Wx| < ``scale`` in
+    those columns, and prev_h @ Wh + b adds only a few units."""
+    p = dict(p)
+    g = np.random.default_rng(seed)
+    d, width = p["Wx"].shape
+    big = np.arange(width) % 2 == 0
+    p["x"] = g.uniform(-1.0, 1.0, p["x"].shape)
+    p["Wx"] = p["Wx"].copy()
+    p["Wx"][:, big] = g.uniform(-1.0, 1.0, (d, int(big.sum()))) * scale / d
+    return p
+
+
+def torch_embedding(x: np.ndarray, W: np.ndarray, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    Wt = torch.tensor(W, requires_grad=True)
+    out = torch.nn.functional.embedding(torch.tensor(x.astype(np.int64)), Wt)
+    out.backward(torch.tensor(dout))
+    return out.detach().numpy(), Wt.grad.numpy()

@@ -1,0 +1,265 @@
+"""Helpers shared by the siamese_triplet lab's public and hidden tests (harness side).
+
+The expected values are the contract's formulas written out in numpy float64, by brute force
+where that is clearer (every valid triplet enumerated); expected gradients are their central
+differences. Inputs are drawn away from every kink: no two relevant distances tie, no hinge term is
+near 0, and distinct points are not nearly coincident, so that one gradient is the right one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.toolkit import Mismatch, Tensor, TensorValue, expect_array, expect_scalar
+from autograder.toolkit import strategies as dst
+
+GAP = 1e-3  # how far kinks and ties stay from the test inputs (central differences use h = 1e-6)
+
+
+# ---- the contract's formulas ----------------------------------------------------------------------
+def distances(e: np.ndarray) -> np.ndarray:
+    return np.sqrt(((e[:, None, :] - e[None, :, :]) ** 2).sum(-1))
+
+
+def contrastive(e1: np.ndarray, e2: np.ndarray, same: np.ndarray, margin: float) -> float:
+    d = np.sqrt(((e1 - e2) ** 2).sum(1))
+    same = same.astype(np.float64)
+    return float(0.5 * np.mean(same * d**2 + (1 - same) * np.maximum(margin - d, 0) ** 2))
+
+
+def triplet(a: np.ndarray, p: np.ndarray, n: np.ndarray, margin: float) -> float:
+    d_ap = np.sqrt(((a - p) ** 2).sum(1))
+    d_an = np.sqrt(((a - n) ** 2).sum(1))
+    return float(np.mean(np.maximum(d_ap - d_an + margin, 0)))
+
+
+def valid_triplets(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (a, p, n) with a != p, labels[a] == labels[p] and labels[n] != labels[a]."""
+    return _valid_triplets(tuple(int(v) for v in labels))
+
+
+@lru_cache(maxsize=256)
+def _valid_triplets(labels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(labels)
+    rows = [(a, p, q) for a in range(n) for p in range(n) for q in range(n)
+            if a != p and labels[a] == labels[p] and labels[q] != labels[a]]
+    out = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return out[:, 0], out[:, 1], out[:, 2]
+
+
+def hard_anchors(labels: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(anchor, positives, negatives) for every anchor with at least one of each."""
+    out = []
+    for a in range(len(labels)):
+        pos = np.flatnonzero((labels == labels[a]) & (np.arange(len(labels)) != a))
+        neg = np.flatnonzero(labels != labels[a])
+        if len(pos) and len(neg):
+            out.append((a, pos, neg))
+    return out
+
+
+def batch_hard(e: np.ndarray, labels: np.ndarray, margin: float) -> float:
+    d = distances(e)
+    terms = [max(d[a, pos].max() - d[a, neg].min() + margin, 0.0) for a, pos, neg in hard_anchors(labels)]
+    return float(np.mean(terms)) if terms else 0.0
+
+
+def batch_all(e: np.ndarray, labels: np.ndarray, margin: float) -> tuple[float, float]:
+    a, p, n = valid_triplets(labels)
+    if len(a) == 0:
+        return 0.0, 0.0
+    d = distances(e)
+    terms = np.maximum(d[a, p] - d[a, n] + margin, 0)
+    positive = int(np.count_nonzero(terms > 1e-16))
+    return (float(terms.sum() / positive) if positive else 0.0), positive / len(a)
+
+
+def recall(e: np.ndarray, labels: np.ndarray, k: int) -> float:
+    d = distances(e)
+    np.fill_diagonal(d, np.inf)
+    nearest = np.argsort(d, axis=1, kind="stable")[:, :k]
+    return float(np.mean([(labels[nearest[i]] == labels[i]).any() for i in range(len(labels))]))
+
+
+def numerical_grad(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of the harness' own float64 formula ``f`` (a scalar function)."""
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[idx] += h
+        minus[idx] -= h
+        grad[idx] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+# ---- input conditions: away from kinks and ties ---------------------------------------------------
+def separated(e: np.ndarray, min_dist: float) -> bool:
+    d = distances(e)
+    return bool(len(e) < 2 or d[~np.eye(len(e), dtype=bool)].min() >= min_dist)
+
+
+def _spread(values: np.ndarray) -> bool:
+    """No two values closer than GAP (so a max or a min is unique with room to spare)."""
+    return len(values) < 2 or float(np.diff(np.sort(values)).min()) >= GAP
+
+
+def mining_safe(e: np.ndarray, labels: np.ndarray, margin: float) -> bool:
+    if not separated(e, 10 * GAP):
+        return False
+    d = distances(e)
+    for a, pos, neg in hard_anchors(labels):
+        if not (_spread(d[a, pos]) and _spread(d[a, neg])):
+            return False
+        if abs(d[a, pos].max() - d[a, neg].min() + margin) < GAP:
+            return False
+    a, p, n = valid_triplets(labels)
+    return bool(len(a) == 0 or np.abs(d[a, p] - d[a, n] + margin).min() >= GAP)
+
+
+def draw_until(rng: np.random.Generator, make, ok, tries: int = 500):
+    """Redraw ``make(rng)`` until ``ok`` holds: conditions on inputs without hypothesis' filtering."""
+    for _ in range(tries):
+        value = make(rng)
+        if ok(value):
+            return value
+    raise RuntimeError("lab test inputs: no safe draw found (the lab's tests need fixing)")
+
+
+# ---- strategies --------------------------------------------------------------------------------
+@st.composite
+def label_patterns(draw: st.DrawFn, min_n: int = 1, max_n: int = 9) -> np.ndarray:
+    """Label vectors of the kinds mining must handle: random classes, classes of size one, a single
+    class, all labels distinct; label values are arbitrary non-negative integers, not 0..C-1."""
+    n = draw(dst.sizes(min_n, max_n))
+    kind = draw(st.sampled_from(["random", "singletons", "single_class", "distinct"]))
+    rng = np.random.default_rng(draw(dst.seeds()))
+    if kind == "random":
+        base = rng.integers(0, draw(dst.sizes(2, 4)), n)
+    elif kind == "singletons":
+        base = rng.integers(0, 2, n)
+        lonely = rng.choice(n, size=min(n, draw(dst.sizes(1, 3))), replace=False)
+        base[lonely] = 2 + np.arange(len(lonely))
+    elif kind == "single_class":
+        base = np.zeros(n, dtype=np.int64)
+    else:
+        base = rng.permutation(n)
+    return (rng.permutation(20)[base] * 3 + 1).astype(np.int64)
+
+
+@st.composite
+def mining_inputs(draw: st.DrawFn, min_n: int = 1, max_n: int = 9) -> tuple[np.ndarray, np.ndarray, float]:
+    labels = draw(label_patterns(min_n, max_n))
+    dim = draw(dst.sizes(1, 4))
+    margin = draw(st.sampled_from([0.2, 0.5, 1.0, 2.0]))
+    rng = np.random.default_rng(draw(dst.seeds()))
+    e = draw_until(rng, lambda g: g.uniform(-1, 1, (len(labels), dim)), lambda e: mining_safe(e, labels, margin))
+    return e, labels, margin
+
+
+def balanced_labels(classes: int = 3, per_class: int = 3, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).permutation(np.repeat(np.arange(classes), per_class))
+
+
+# ---- what comes back ------------------------------------------------------------------------------
+def expect_loss(value: object, *, name: str = "loss", function: str | None = None) -> float:
+    """A loss must be a 0-dim torch tensor with a finite value."""
+    if not isinstance(value, TensorValue):
+        kind = "a tuple" if isinstance(value, tuple) else f"a {type(value).__name__}"
+        raise Mismatch(name, f"expected a 0-dim torch tensor, got {kind}", function=function)
+    if value.shape != ():
+        raise Mismatch(name, f"expected a 0-dim tensor, got shape {tuple(value.shape)}", function=function)
+    return expect_scalar(value, name=name, function=function)
+
+
+def expect_grad(grad: object, shape: tuple, *, name: str, function: str | None = None) -> np.ndarray:
+    if grad is None:
+        raise Mismatch(name, "is missing: the result does not depend on this input through autograd",
+                       function=function)
+    return expect_array(grad, shape, name=name, function=function)
+
+
+def unpack_pair(value: object, name: str, function: str | None = None) -> tuple:
+    if not isinstance(value, tuple) or len(value) != 2:
+        got = f"a tuple of {len(value)}" if isinstance(value, tuple) else f"a {type(value).__name__}"
+        raise Mismatch(name, f"expected a tuple of two, got {got}", function=function)
+    return value
+
+
+def f64(x: np.ndarray, grad: bool = True) -> Tensor:
+    return Tensor(np.asarray(x, dtype=np.float64), requires_grad=grad, dtype="float64")
+
+
+def f32(x: np.ndarray, grad: bool = False) -> Tensor:
+    return Tensor(np.asarray(x, dtype=np.float32), requires_grad=grad, dtype="float32")
+
+
+def ints(x: np.ndarray) -> Tensor:
+    return Tensor(np.asarray(x, dtype=np.int64), dtype="int64")
+
+
+def as32(x: np.ndarray) -> np.ndarray:
+    """The float32 values a float32 tensor of ``x`` holds, back in float64 for the formulas."""
+    return np.asarray(x, dtype=np.float32).astype(np.float64)
+
+
+def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8x8 digits scaled to [0, 1]: 1200 training and 597 held-out images."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    order = np.random.default_rng(0).permutation(len(y))
+    test, train = order[:597], order[597:]
+    X = (X / 16.0).astype(np.float32)
+    return X[train], y[train].astype(np.int64), X[test], y[test].astype(np.int64)
+
+
+def judged_embeddings(report: object, n: int, function: str = "train_triplet") -> np.ndarray:
+    if not isinstance(report, dict) or "embeddings" not in report:
+        raise Mismatch("training probe", "returned nothing usable", function=function)
+    value = report["embeddings"]
+    if isinstance(value, dict):
+        raise Mismatch("EmbeddingNet output", f"expected a tensor, got {value.get('unexpected_type')}",
+                       function="EmbeddingNet")
+    return expect_array(value, (n, None), name="held-out embeddings", function=function)
+
+
+def lattice_points(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    """n points at distinct, jittered integer lattice sites: pairwise at least 0.5 apart and no
+    farther from the origin than needed, so float32 distances are accurate to ~1e-6 relative
+    whatever formula computes them (an expanded ||a||^2 + ||b||^2 - 2ab included)."""
+    half = 0
+    while (2 * half + 1) ** dim < n:
+        half += 1
+    axes = np.arange(-half, half + 1)
+    sites = np.stack(np.meshgrid(*([axes] * dim), indexing="ij"), -1).reshape(-1, dim)
+    chosen = sites[rng.choice(len(sites), size=n, replace=False)].astype(np.float64)
+    return chosen + rng.uniform(-0.25, 0.25, chosen.shape)
+
+
+@st.composite
+def point_sets(draw: st.DrawFn, max_n: int = 10, max_dim: int = 4) -> np.ndarray:
+    n, dim = draw(dst.sizes(1, max_n)), draw(dst.sizes(1, max_dim))
+    return lattice_points(np.random.default_rng(draw(dst.seeds())), n, dim)
+
+
+def neighbours_safe(e: np.ndarray, k: int, gap: float = 0.02) -> bool:
+    """The k-th and (k+1)-th nearest other points of every point are at least ``gap`` apart in
+    distance (no tie decides which points are the k nearest; float32 rounding is far smaller)."""
+    d = distances(e)
+    np.fill_diagonal(d, np.inf)
+    ordered = np.sort(d, axis=1)
+    return bool(k >= len(e) - 1 or np.min(ordered[:, k] - ordered[:, k - 1]) >= gap)
+
+
+@st.composite
+def recall_inputs(draw: st.DrawFn, max_k: int = 1) -> tuple[np.ndarray, np.ndarray, int]:
+    n = draw(dst.sizes(max_k + 1, 16))
+    k = draw(dst.sizes(1, min(max_k, n - 1)))
+    dim = draw(dst.sizes(1, 3))
+    labels = draw(dst.labels(n, draw(dst.sizes(2, 4)))).astype(np.int64)
+    rng = np.random.default_rng(draw(dst.seeds()))
+    e = draw_until(rng, lambda g: as32(g.uniform(-3, 3, (n, dim))), lambda e: neighbours_safe(e, k))
+    return e, labels, k
