@@ -26,7 +26,7 @@ test: setup
 	$(MAKE) --no-print-directory validate
 
 validate: setup
-	$(DLGRADE) validate $(LABS)
+	$(DLGRADE) validate --jobs 2 $(LABS)
 
 release: setup
 	@for lab in $(LABS); do $(DLGRADE) release $$lab --out dist/ || exit 1; done

@@ -49,17 +49,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from autograder.grading.validate import validate
+    from autograder.grading.validate import validate_many
 
-    failed = False
-    for name in args.labs or list_labs():
-        lab = find_lab(name)
-        console.rule(f"validate {name}")
-        result = validate(lab, runs=args.runs)
+    labs = [find_lab(name) for name in args.labs or list_labs()]
+    results = validate_many(labs, runs=args.runs, jobs=args.jobs)
+    for result in results:
+        console.rule(f"validate {result.lab}")
         for check in result.checks:
             mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
             console.print(f"{mark} {check.what}  [dim]{check.detail}[/dim]", highlight=False)
-        failed |= not result.ok
+    failed = [r.lab for r in results if not r.ok]
+    console.print(f"[red]validation failed: {', '.join(failed)}[/red]" if failed
+                  else f"[green]all {len(results)} lab(s) valid[/green]")
     return 1 if failed else 0
 
 
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a lab's tests against its reference, template and mutants")
     p.add_argument("labs", nargs="*")
     p.add_argument("--runs", type=int, default=3, help="reference runs compared for determinism")
+    p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("templates", help="regenerate student templates from the references")

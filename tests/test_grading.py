@@ -79,7 +79,8 @@ def test_wrong_shape_is_named(backprop, tmp_path, reference_source):
 def test_numpy_patched_at_import_gains_nothing(backprop, tmp_path, reference_source):
     bug = (backprop.mutants / "svm_counts_correct_class.py").read_text()
     honest = grade_source(backprop, with_patch(reference_source, bug), tmp_path)
-    cheat = "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.testing.assert_allclose = lambda *a, **k: None\n"
+    cheat = ("import numpy\nnumpy.allclose = lambda *a, **k: True\n"
+             "numpy.testing.assert_allclose = lambda *a, **k: None\n")
     cheating = grade_source(backprop, with_patch(reference_source, bug + "\n" + cheat), tmp_path)
     assert cheating.score <= honest.score < 100
 

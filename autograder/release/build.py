@@ -22,7 +22,8 @@ _TORCH_REQUIREMENTS = ["scikit-learn>=1.3", "gymnasium>=0.29", "matplotlib>=3.8"
 LAUNCHER = """#!/usr/bin/env sh
 # Runs the bundled dlgrade: ./dlgrade check {lab}
 here="$(cd "$(dirname "$0")" && pwd)"
-PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$here" exec "${{PYTHON:-python3}}" -m autograder "$@"
+export PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$here"
+exec "${{PYTHON:-python3}}" -m autograder "$@"
 """
 
 STUDENT_README = """# {title}
@@ -60,8 +61,8 @@ PYTHONPATH="$source_dir" DLGRADE_ROOT="$source_dir" "$python" -m autograder grad
     --out "$root/results/results.json" --quiet
 status=$?
 if [ ! -s "$root/results/results.json" ]; then
-    printf '{{"score": 0, "output": "the grader failed to start (status %s); please tell the course staff", "tests": []}}\\n' \\
-        "$status" > "$root/results/results.json"
+    message="the grader failed to start (status $status); please tell the course staff"
+    printf '{{"score": 0, "output": "%s", "tests": []}}\\n' "$message" > "$root/results/results.json"
 fi
 exit 0
 """

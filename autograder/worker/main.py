@@ -14,8 +14,8 @@ import os
 import random
 import sys
 import traceback
-from contextlib import nullcontext
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np

@@ -145,7 +145,11 @@ def adagrad(w: np.ndarray, dw: np.ndarray, config: Config | None = None) -> tupl
 
 
 def _adam_step(w: np.ndarray, g: np.ndarray, config: Config) -> np.ndarray:
-    """One bias-corrected Adam step on gradient g; updates the moments and t in config."""
+    """One bias-corrected Adam step of w on the gradient g, keeping m, v and t in config.
+
+    A suggested helper for adam and adamw to share; only adam and adamw themselves are tested,
+    so you may structure them differently.
+    """
     # BEGIN SOLUTION
     b1, b2 = config["beta1"], config["beta2"]
     t = config.get("t", 0) + 1

@@ -1,5 +1,7 @@
-"""Adam adds the L2 penalty to the gradient in place (dw += weight_decay * w), modifying the
-caller's dw."""
+"""Adam adds the L2 penalty to dw in place, modifying the caller's gradient.
+
+`dw += weight_decay * w` instead of `g = dw + weight_decay * w`.
+"""
 
 
 def adam(w, dw, config=None):

@@ -1,5 +1,7 @@
-"""Adam's step counter is incremented after the bias correction uses it, so the first step
-divides by 1 - beta**0 = 0."""
+"""Adam increments its step counter t after the bias correction has used it.
+
+The first step divides by 1 - beta**0 = 0.
+"""
 
 
 def _adam_step(w, g, config):

@@ -1,5 +1,7 @@
-"""Adam's counter is initialised to 1 and incremented before use, so the first step uses t = 2
-and the bias correction is off by one step throughout."""
+"""Adam's counter starts at 1 and is incremented before use: the first step uses t = 2.
+
+The bias correction is then off by one step throughout.
+"""
 
 
 def _adam_step(w, g, config):

@@ -1,5 +1,7 @@
-"""Momentum written as an exponential moving average, v = mu * v + (1 - mu) * dw, which is
-torch's dampening=momentum, not the dampening=0 the lab asks for."""
+"""Momentum written as a moving average, v = mu * v + (1 - mu) * dw.
+
+That is torch's dampening=momentum, not the dampening=0 the lab asks for.
+"""
 
 
 def sgd_momentum(w, dw, config=None):

@@ -1,5 +1,7 @@
-"""Hyperparameters read with `config.get(key) or default`, so momentum 0 (and weight_decay 0)
-silently become the defaults."""
+"""Hyperparameters read with `config.get(key) or default`: momentum 0 becomes 0.9.
+
+weight_decay 0 is harmless, but a momentum of 0 is silently replaced by the default.
+"""
 
 
 def sgd_momentum(w, dw, config=None):

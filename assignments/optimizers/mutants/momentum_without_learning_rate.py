@@ -1,5 +1,4 @@
-"""Momentum accumulates the raw gradient into the velocity and adds it to w without ever
-multiplying by the learning rate."""
+"""Momentum never multiplies by the learning rate: v = mu * v - dw; w = w + v."""
 
 
 def sgd_momentum(w, dw, config=None):

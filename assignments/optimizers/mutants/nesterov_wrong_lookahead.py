@@ -1,5 +1,7 @@
-"""Nesterov's look-ahead uses the velocity from before this step's update:
-w - lr * (g + mu * buf_old) instead of w - lr * (g + mu * buf_new)."""
+"""Nesterov's look-ahead uses the velocity from before this step's update.
+
+w - lr * (g + mu * buf_old) instead of w - lr * (g + mu * buf_new).
+"""
 
 
 def sgd_momentum(w, dw, config=None):

@@ -47,7 +47,7 @@ def torch_trajectory(rule: str, hp: dict[str, Any], w0: np.ndarray, gradient, st
 
 def compare(student, rule: str, config: dict | None, seed: int, scale: float, shape=(3, 4)) -> None:
     w0, problem = quadratic(seed, shape, STEPS, scale=scale)
-    got = trajectory(student, rule, w0, config, problem.gradient, STEPS)
+    got = trajectory(student, rule, w0, config, problem, STEPS)
     expected = torch_trajectory(rule, config or {}, w0, problem.gradient, STEPS)
     assert_trajectory(got, expected, w0, rule)
 

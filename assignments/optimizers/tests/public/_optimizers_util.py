@@ -1,21 +1,34 @@
 """Helpers shared by the optimizers lab's public and hidden tests (harness side).
 
-A rule is driven one step per call: the harness sends w, dw and the config the rule returned last
-time, checks what comes back, and computes the next gradient itself from the returned w. Only the
-returned w is ever judged; the config is passed back untouched, whatever the rule keeps in it.
+A rule is driven through a whole trajectory in the worker (``probes.run_rule``): each call gets the
+w the previous one returned, a gradient computed from it, and the config it returned. The harness
+then checks every returned w itself; the config stays in the worker, whatever the rule keeps in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import Mismatch, Student, assert_close, expect_array
+from autograder.toolkit import Mismatch, RemoteObject, Student, assert_close, expect_array
 from autograder.toolkit import strategies as dst
+
+
+def _load_probes() -> Any:
+    # The lab's probes.py holds the gradient formula the worker uses; the oracles use the same one.
+    path = Path(__file__).resolve().parents[2] / "probes.py"
+    spec = importlib.util.spec_from_file_location("_optimizers_probes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+probes = _load_probes()
 
 RULES = ("sgd", "sgd_momentum", "rmsprop", "adagrad", "adam", "adamw")
 
@@ -29,36 +42,85 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "adamw": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 1e-2},
 }
 
-Gradient = Callable[[np.ndarray, int], np.ndarray]
-
-
 def unpack_step(result: Any, rule: str, shape: tuple[int, ...], step: int) -> tuple[np.ndarray, Any]:
     """``(next_w, config)`` from what a rule returned, next_w checked (ndarray, shape, finite)."""
     if not isinstance(result, tuple) or len(result) != 2:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
         raise Mismatch(f"{rule} result", f"expected a tuple (next_w, config), got {got}", function=rule)
     next_w, config = result
-    if not isinstance(config, dict):
+    # A dict the wire cannot carry (a subclass, keys of other types) stays in the worker as a
+    # RemoteObject; it is only ever passed back, so that is as good.
+    if not isinstance(config, dict | RemoteObject):
         raise Mismatch(f"{rule} config", f"expected the config dict back, got a {type(config).__name__}",
                        function=rule)
-    name = "next_w" if step == 0 else f"next_w after {step + 1} steps"
-    return expect_array(next_w, shape, name=name, function=rule), config
+    return expect_array(next_w, shape, name=_step_name("next_w", step), function=rule), config
 
 
-def trajectory(student: Student, rule: str, w0: np.ndarray, config: dict | None, gradient: Gradient,
+def _step_name(what: str, step: int) -> str:
+    return what if step == 0 else f"{what} on step {step + 1}"
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """f(w) = scale * sum(0.5 * a * (w - c)**2 + noise[t] * w): convex, minimum near c.
+
+    ``noise`` (steps, *shape) keeps gradients away from 0 near the minimum, where rules that
+    normalise by the gradient's size would otherwise amplify rounding differences; with ``noise``
+    all zeros it is the plain quadratic, with ``a`` all zeros a fixed sequence of gradients.
+    """
+
+    a: np.ndarray
+    c: np.ndarray
+    noise: np.ndarray
+    scale: float = 1.0
+
+    def spec(self) -> dict[str, Any]:
+        return {"a": self.a, "c": self.c, "noise": self.noise, "scale": float(self.scale)}
+
+    def gradient(self, w: np.ndarray, t: int) -> np.ndarray:
+        return probes.gradient(self.spec(), w, t)
+
+    def loss(self, w: np.ndarray) -> float:
+        return float(self.scale * np.sum(0.5 * self.a * (w - self.c) ** 2))
+
+
+def fixed_gradients(grads: np.ndarray) -> Quadratic:
+    """Gradients that do not depend on w: step t gets grads[t]."""
+    zeros = np.zeros(grads.shape[1:])
+    return Quadratic(a=zeros, c=zeros, noise=grads)
+
+
+def quadratic(seed: int, shape: tuple[int, ...], steps: int, *, scale: float = 1.0, noise: float = 1.0,
+              curvature: tuple[float, float] = (0.2, 1.0)) -> tuple[np.ndarray, Quadratic]:
+    """A start point and a noisy quadratic problem drawn from ``seed``."""
+    g = np.random.default_rng(seed)
+    w0 = g.standard_normal(shape)
+    problem = Quadratic(a=g.uniform(*curvature, shape), c=g.standard_normal(shape),
+                        noise=noise * g.standard_normal((steps, *shape)), scale=scale)
+    return w0, problem
+
+
+def trajectory(student: Student, rule: str, w0: np.ndarray, config: dict | None, problem: Quadratic,
                steps: int) -> np.ndarray:
     """The weights after each of ``steps`` calls of ``rule``, shape (steps, *w0.shape).
 
-    ``config`` (hyperparameters only, or None) is sent on the first call, then whatever the rule
-    returned. ``gradient(w, t)`` gives dw at step t from the weights the rule returned.
+    ``config`` (hyperparameters only, or None) is what the first call gets; later calls get what
+    the rule returned. Step t's gradient is ``problem.gradient(w, t)`` at the w of step t.
     """
-    fn = getattr(student, rule)
-    w = w0.copy()
     config = None if config is None else dict(config)
-    out = np.empty((steps, *w0.shape))
-    for t in range(steps):
-        w, config = unpack_step(fn(w, gradient(w, t), config), rule, w0.shape, t)
-        out[t] = w
+    run = student.probe("run_rule", rule, w0, config, problem.spec(), steps)
+    if not isinstance(run, dict) or not isinstance(run.get("weights"), list):
+        raise Mismatch(f"{rule} trajectory", "the worker's probe returned nothing usable", function=rule)
+    weights = run["weights"][:steps]
+    out = np.empty((len(weights), *w0.shape))
+    for t, w in enumerate(weights):
+        out[t] = expect_array(w, w0.shape, name=_step_name("next_w", t), function=rule)
+    if len(weights) < steps:
+        stopped = run.get("stopped_at")
+        step = stopped if isinstance(stopped, int) else len(weights)
+        unpack_step(run.get("result"), rule, w0.shape, step)
+        raise Mismatch(_step_name(f"{rule} result", step), "expected a tuple (next_w array, config dict)",
+                       function=rule)
     return out
 
 
@@ -76,42 +138,6 @@ def assert_trajectory(got: np.ndarray, expected: np.ndarray, w0: np.ndarray, rul
         floor = max(1e-3 * float(np.max(np.abs(moved), initial=0.0)), 1e3 * (t + 1) * size * 2.2e-16 / RTOL)
         name = "next_w - w" if t == 0 else f"(w after {t + 1} steps) - w0"
         assert_close(got[t] - w0, moved, name=name, rtol=RTOL, floor=floor, function=rule)
-
-
-def fixed_gradients(grads: np.ndarray) -> Gradient:
-    """Gradients that do not depend on w: step t gets grads[t]."""
-    return lambda _w, t: grads[t]
-
-
-@dataclass(frozen=True)
-class Quadratic:
-    """f(w) = scale * sum(0.5 * a * (w - c)**2 + noise[t] * w): convex, minimum near c.
-
-    ``noise`` (steps, *shape) keeps gradients away from 0 near the minimum, where rules that
-    normalise by the gradient's size would otherwise amplify rounding differences; with
-    ``noise`` all zeros it is the plain quadratic.
-    """
-
-    a: np.ndarray
-    c: np.ndarray
-    noise: np.ndarray
-    scale: float = 1.0
-
-    def gradient(self, w: np.ndarray, t: int) -> np.ndarray:
-        return self.scale * (self.a * (w - self.c) + self.noise[t])
-
-    def loss(self, w: np.ndarray) -> float:
-        return float(self.scale * np.sum(0.5 * self.a * (w - self.c) ** 2))
-
-
-def quadratic(seed: int, shape: tuple[int, ...], steps: int, *, scale: float = 1.0, noise: float = 1.0,
-              curvature: tuple[float, float] = (0.2, 1.0)) -> tuple[np.ndarray, Quadratic]:
-    """A start point and a noisy quadratic problem drawn from ``seed``."""
-    g = np.random.default_rng(seed)
-    w0 = g.standard_normal(shape)
-    problem = Quadratic(a=g.uniform(*curvature, shape), c=g.standard_normal(shape),
-                        noise=noise * g.standard_normal((steps, *shape)), scale=scale)
-    return w0, problem
 
 
 def weight_shapes() -> st.SearchStrategy[tuple[int, ...]]:

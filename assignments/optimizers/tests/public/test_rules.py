@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from autograder.toolkit import assert_unmodified, graded
 from autograder.toolkit import strategies as dst
 
+
 def gradients(seed: int, steps: int, shape: tuple[int, ...], lo: float = 0.1, hi: float = 2.0) -> np.ndarray:
     """Gradients whose entries are at least ``lo`` in size, with random signs."""
     g = np.random.default_rng(seed)
@@ -91,7 +92,7 @@ def test_momentum_zero_is_sgd(student, seed, lr, nesterov):
     """with momentum 0 follows plain SGD"""
     w0, problem = quadratic(seed, (3, 2), 10)
     got = trajectory(student, "sgd_momentum", w0, {"learning_rate": lr, "momentum": 0.0, "nesterov": nesterov},
-                     problem.gradient, 10)
+                     problem, 10)
     w, expected = w0.copy(), []
     for t in range(10):
         w = w - lr * problem.gradient(w, t)
@@ -201,7 +202,7 @@ CONVERGENT = {
 def check_descends(student, rule: str) -> None:
     w0, problem = quadratic(7, (5,), 150, noise=0.0)
     w0 = problem.c + 2.0 * np.sign(w0 - problem.c)
-    w = trajectory(student, rule, w0, CONVERGENT[rule], problem.gradient, 150)
+    w = trajectory(student, rule, w0, CONVERGENT[rule], problem, 150)
     start_loss, end_loss = problem.loss(w0), problem.loss(w[-1])
     if not end_loss < 0.01 * start_loss:
         raise AssertionError(f"{rule}: after 150 steps on a convex quadratic the loss went from {start_loss:.4g} "

@@ -9,11 +9,13 @@ near 0, and distinct points are not nearly coincident, so that one gradient is t
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import Mismatch, Tensor, TensorValue, expect_array, expect_scalar
+from autograder.failures import StudentError
+from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, assert_close, expect_array, expect_scalar
 from autograder.toolkit import strategies as dst
 
 GAP = 1e-3  # how far kinks and ties stay from the test inputs (central differences use h = 1e-6)
@@ -82,6 +84,13 @@ def recall(e: np.ndarray, labels: np.ndarray, k: int) -> float:
     np.fill_diagonal(d, np.inf)
     nearest = np.argsort(d, axis=1, kind="stable")[:, :k]
     return float(np.mean([(labels[nearest[i]] == labels[i]).any() for i in range(len(labels))]))
+
+
+def assert_grad_close(got: np.ndarray, expected: np.ndarray, *, name: str, function: str | None = None) -> None:
+    """A gradient against central differences: relative 1e-5, with a floor above their rounding noise
+    (~1e-10 for these losses), which matters where the true gradient is 0 (inactive hinges)."""
+    floor = max(1e-3 * float(np.max(np.abs(expected), initial=0.0)), 1e-4)
+    assert_close(got, expected, name=name, rtol=1e-5, floor=floor, function=function)
 
 
 def numerical_grad(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -214,6 +223,16 @@ def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     test, train = order[:597], order[597:]
     X = (X / 16.0).astype(np.float32)
     return X[train], y[train].astype(np.int64), X[test], y[test].astype(np.int64)
+
+
+def probe(student: Student, function: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``student.probe(name, ...)``, with a failure inside it blamed on ``function`` (the student's
+    code the probe exercises), not on the probe."""
+    try:
+        return student.probe(name, *args, **kwargs)
+    except StudentError as exc:
+        exc.function = function
+        raise
 
 
 def judged_embeddings(report: object, n: int, function: str = "train_triplet") -> np.ndarray:
