@@ -13,7 +13,7 @@ import pytest
 
 from autograder.failures import ImportFailure
 from autograder.grading.outcomes import GradeReport, TestOutcome
-from autograder.grading.plugin import GradingPlugin, LabTestError
+from autograder.grading.plugin import GradingPlugin, LabTestError, blank_outcome
 from autograder.grading.static_scan import forbidden_imports
 from autograder.grading.submission import SubmissionError, prepare
 from autograder.labs import Lab
@@ -70,17 +70,18 @@ def test_dirs(lab: Lab, hidden: bool) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
-def _run_pytest(lab: Lab, plugin: GradingPlugin, workdir: Path, hidden: bool, stop_early: bool) -> None:
+def _pytest_args(lab: Lab, workdir: Path, hidden: bool) -> list[str]:
     ini = workdir / "pytest.ini"
-    ini.write_text("[pytest]\n")
-    dirs = test_dirs(lab, hidden)
-    args = [*map(str, dirs), "-c", str(ini), "--rootdir", str(lab.directory), "--import-mode=importlib",
-            "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--tb=no", "--no-header", "-W", "ignore"]
-    if stop_early:
-        args.append("-x")
+    ini.write_text("[pytest]\n")  # an empty config: the repository's own pytest settings must not apply
+    return [*map(str, test_dirs(lab, hidden)), "-c", str(ini), "--rootdir", str(lab.directory),
+            "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--tb=no",
+            "--no-header", "-W", "ignore"]
+
+
+def _pytest_main(lab: Lab, args: list[str], plugin: object, hidden: bool) -> None:
     saved_path = list(sys.path)
     # Helpers shared by public and hidden tests (``_<lab>_util.py``) import by name.
-    sys.path[:0] = [str(d) for d in dirs]
+    sys.path[:0] = [str(d) for d in test_dirs(lab, hidden)]
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             pytest.main(args, plugins=[plugin])
@@ -88,40 +89,25 @@ def _run_pytest(lab: Lab, plugin: GradingPlugin, workdir: Path, hidden: bool, st
         sys.path[:] = saved_path
 
 
+def _run_pytest(lab: Lab, plugin: GradingPlugin, workdir: Path, hidden: bool, stop_early: bool) -> None:
+    args = _pytest_args(lab, workdir, hidden) + (["-x"] if stop_early else [])
+    _pytest_main(lab, args, plugin, hidden)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.items: list[pytest.Item] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.items = list(session.items)
+
+
 def collect(lab: Lab, hidden: bool = True) -> list[TestOutcome]:
-    """The lab's tests with their points, run on nothing (used to fail everything at once)."""
-    class _Collector:
-        def __init__(self) -> None:
-            self.items: list[pytest.Item] = []
-
-        def pytest_collection_finish(self, session: pytest.Session) -> None:
-            self.items = list(session.items)
-
+    """The lab's tests with their points, not run (to fail them all at once)."""
     collector = _Collector()
     with tempfile.TemporaryDirectory() as tmp:
-        ini = Path(tmp) / "pytest.ini"
-        ini.write_text("[pytest]\n")
-        args = [*map(str, test_dirs(lab, hidden)), "-c", str(ini), "--rootdir", str(lab.directory),
-                "--import-mode=importlib", "-p", "no:cacheprovider", "--collect-only", "-q"]
-        saved = list(sys.path)
-        sys.path[:0] = [str(d) for d in test_dirs(lab, hidden)]
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                pytest.main(args, plugins=[collector])
-        finally:
-            sys.path[:] = saved
-    from autograder.grading.plugin import _title
-    from autograder.toolkit.marks import MARK
-
-    out = []
-    for item in collector.items:
-        mark = item.get_closest_marker(MARK)
-        kwargs = mark.kwargs if mark else {}
-        hidden_item = lab.hidden_tests.resolve() in Path(str(item.path)).resolve().parents
-        out.append(TestOutcome(nodeid=item.nodeid, title=_title(item), function=kwargs.get("function"),
-                               max_score=float(kwargs.get("points", 0)),
-                               visibility="hidden" if hidden_item else "public", passed=False))
-    return out
+        _pytest_main(lab, [*_pytest_args(lab, Path(tmp), hidden), "--collect-only"], collector, hidden)
+    return [blank_outcome(lab, item) for item in collector.items]
 
 
 def _all_failed(lab: Lab, hidden: bool, message: str, kind: str) -> list[TestOutcome]:

@@ -68,8 +68,7 @@ class GradingPlugin:
     # -- running ----------------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        mark = item.get_closest_marker(MARK)
-        limit = (mark.kwargs.get("timeout") if mark else None) or self.lab.limits.test_timeout
+        limit = _mark_kwargs(item).get("timeout") or self.lab.limits.test_timeout
         now = time.monotonic()
         self._started[item.nodeid] = now
         self.client.take_output()
@@ -85,30 +84,34 @@ class GradingPlugin:
         return report
 
     def _outcome(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> TestOutcome:
-        mark = item.get_closest_marker(MARK)
-        kwargs = mark.kwargs if mark else {}
-        function = kwargs.get("function")
-        public = self.visibility(item) == "public"
-        outcome = TestOutcome(
-            nodeid=item.nodeid, title=_title(item), function=function,
-            max_score=float(kwargs.get("points", 0)), visibility=self.visibility(item),
-            passed=report.passed, output=self.client.take_output(),
-            duration=time.monotonic() - self._started.get(item.nodeid, time.monotonic()),
-        )
+        outcome = blank_outcome(self.lab, item)
+        outcome.passed = report.passed
+        outcome.output = self.client.take_output()
+        outcome.duration = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
         if report.skipped:
             outcome.passed, outcome.kind, outcome.message = False, "check", "skipped: " + str(report.longrepr)
         elif call.excinfo is not None and not report.passed:
             exc = call.excinfo.value
             outcome.kind = kind_of(exc)
-            outcome.message = explain(exc, public=public, function=function)
-            hint = kwargs.get("hint")
+            outcome.message = explain(exc, public=outcome.visibility == "public", function=outcome.function)
+            hint = _mark_kwargs(item).get("hint")
             if hint and outcome.kind not in ("not_implemented", "import"):
                 outcome.message += f"\nhint: {hint}"
         return outcome
 
-    def visibility(self, item: pytest.Item) -> str:
-        path = Path(str(item.path)).resolve()
-        return "hidden" if self.lab.hidden_tests.resolve() in path.parents else "public"
+
+def _mark_kwargs(item: pytest.Item) -> dict:
+    mark = item.get_closest_marker(MARK)
+    return mark.kwargs if mark else {}
+
+
+def blank_outcome(lab: Lab, item: pytest.Item) -> TestOutcome:
+    """A test's identity, points and visibility, before it has run."""
+    kwargs = _mark_kwargs(item)
+    hidden = lab.hidden_tests.resolve() in Path(str(item.path)).resolve().parents
+    return TestOutcome(nodeid=item.nodeid, title=_title(item), function=kwargs.get("function"),
+                       max_score=float(kwargs.get("points", 0)), visibility="hidden" if hidden else "public",
+                       passed=False)
 
 
 def _title(item: pytest.Item) -> str:

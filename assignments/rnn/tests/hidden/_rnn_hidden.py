@@ -97,17 +97,19 @@ def check_against_torch(student: Student, p: dict[str, Any], layer: str, names: 
         assert_close(got, expected[k], name=f"d{k}", function=f"{layer}_backward")
 
 
-def saturate(p: dict[str, Any], seed: int, scale: float = 900.0) -> dict[str, Any]:
-    """Every other column of the pre-activations (so half of each LSTM gate block) gets input
-    weights that drive it to |a| up to about 1e3: inputs lie in [-1, 1], so |x @ Wx| < ``scale`` in
-    those columns, and prev_h @ Wh + b adds only a few units."""
+def saturate(p: dict[str, Any], seed: int, weight: float = 950.0) -> dict[str, Any]:
+    """Every other column of the pre-activations (so half of each LSTM gate block) driven to
+    |a| between about 475 and 1e3, past where exp overflows (709): the first input feature has
+    magnitude 0.5 to 1 and a weight of +-``weight`` into those columns; the other terms add a few."""
     p = dict(p)
     g = np.random.default_rng(seed)
-    d, width = p["Wx"].shape
+    width = p["Wx"].shape[1]
     big = np.arange(width) % 2 == 0
-    p["x"] = g.uniform(-1.0, 1.0, p["x"].shape)
+    x = p["x"].copy()
+    x[..., 0] = g.choice([-1.0, 1.0], x.shape[:-1]) * g.uniform(0.5, 1.0, x.shape[:-1])
+    p["x"] = x
     p["Wx"] = p["Wx"].copy()
-    p["Wx"][:, big] = g.uniform(-1.0, 1.0, (d, int(big.sum()))) * scale / d
+    p["Wx"][0, big] = g.choice([-1.0, 1.0], int(big.sum())) * weight
     return p
 
 
