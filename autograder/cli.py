@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder.failures import SandboxUnavailable
 from autograder.labs import LabError, find_lab, list_labs
 
 console = Console()
@@ -22,7 +23,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not target.exists():
         console.print(f"[red]no {target}[/red]: run this where your {lab.student_file} is, or name the file")
         return 2
-    report = grade(lab, target, hidden=False)
+    try:
+        report = grade(lab, target, hidden=False, sandbox=args.sandbox)
+    except SandboxUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
     render(report, console, title=f"{lab.title}: public tests on {target.name}")
     console.print("[dim]Hidden tests run when you submit; they check the harder cases too.[/dim]")
     return 0
@@ -36,7 +41,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     lab = find_lab(args.lab)
     out = Path(args.out)
     try:
-        report = grade(lab, Path(args.submission))
+        report = grade(lab, Path(args.submission), sandbox=args.sandbox, protect=(out.resolve().parent,))
     except Exception as exc:  # the results file is always written, even when grading breaks
         write_atomic(out, error_results(f"grading could not finish: {type(exc).__name__}: {exc}"))
         console.print(f"[red]grading could not finish:[/red] {exc}")
@@ -44,8 +49,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
     write_results(report, out, lab.hidden_visibility)
     if not args.quiet:
         render(report, console)
+    console.print(f"[dim]{_sandbox_line(report.extra.get('sandbox', {}))}[/dim]", highlight=False)
     console.print(f"wrote {out}")
     return 0
+
+
+def _sandbox_line(info: dict) -> str:
+    line = f"sandbox {info.get('mode', '?')} ({info.get('isolation', '?')}): {', '.join(info.get('layers', []))}"
+    missing = info.get("missing") or {}
+    if missing and info.get("mode") != "none":
+        line += "; without " + "; ".join(f"{name} ({why})" for name, why in missing.items())
+    return line
+
+
+def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sandbox", choices=("auto", "strict", "none"), default="auto",
+                   help="isolation of student code: auto (the strongest available), strict (refuse "
+                        "without namespaces and, as root, a dedicated user), none (trusted local use)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -102,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run the public tests on your file (students)")
     p.add_argument("lab")
     p.add_argument("file", nargs="?")
+    _add_sandbox_option(p)
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("grade", help="grade a submission (.py, folder or .zip) into results.json")
@@ -109,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submission")
     p.add_argument("--out", default="results.json")
     p.add_argument("--quiet", action="store_true")
+    _add_sandbox_option(p)
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("validate", help="check a lab's tests against its reference, template and mutants")

@@ -74,5 +74,15 @@ class WorkerDied(SubmissionFailure):
         super().__init__(f"the worker running {function or 'the submission'} {description}")
 
 
+class GraderFault(Exception):
+    """The grader itself broke while talking to the worker: not the submission's fault."""
+
+    def __init__(self, function: str | None, cause: BaseException) -> None:
+        self.function = function
+        super().__init__(f"the grader failed while calling {function or 'the submission'} "
+                         f"({type(cause).__name__}: {cause}); this is not your code's fault: "
+                         "please tell the course staff")
+
+
 class SandboxUnavailable(Exception):
     """The isolation asked for cannot be had on this machine (not the submission's fault)."""

@@ -20,12 +20,15 @@ from autograder.labs import Lab
 from autograder.sandbox.client import WorkerClient, WorkerSpec
 
 
-def grade(lab: Lab, submission: Path, *, hidden: bool = True, stop_early: bool = False) -> GradeReport:
+def grade(lab: Lab, submission: Path, *, hidden: bool = True, stop_early: bool = False,
+          sandbox: str = "auto", protect: tuple[Path, ...] = ()) -> GradeReport:
     """Run the lab's public (and hidden) tests on ``submission``.
 
     Problems with the submission end up in the report as failed tests; only problems with the lab
     itself (its tests do not load) raise ``LabTestError``. ``stop_early`` stops at the first lost
-    point (validation of buggy variants needs no more).
+    point (validation of buggy variants needs no more). ``sandbox`` is the isolation mode
+    ("auto", "strict" or "none"; strict raises ``SandboxUnavailable`` where it cannot be had);
+    ``protect`` adds paths the worker must not see (the results folder) to the lab's own.
     """
     started = time.monotonic()
     report = GradeReport(lab=lab.name, submission=str(submission))
@@ -38,9 +41,12 @@ def grade(lab: Lab, submission: Path, *, hidden: bool = True, stop_early: bool =
             report.notes.append(str(exc))
             report.execution_time = time.monotonic() - started
             return report
+        secret = (lab.hidden_tests, lab.mutants, lab.reference.parent, *protect)
         spec = WorkerSpec(submission=module_path.resolve(), module=lab.module,
-                          forbidden=lab.forbidden_imports, probes=lab.probes, limits=lab.limits)
+                          forbidden=lab.forbidden_imports, probes=lab.probes, limits=lab.limits,
+                          sandbox=sandbox, protect=tuple(Path(p) for p in secret))
         client = WorkerClient(spec)
+        report.extra["sandbox"] = client.sandbox_report()
         refused = forbidden_imports(module_path.read_text(), lab.forbidden_imports)
         if refused:
             line, name = refused[0]

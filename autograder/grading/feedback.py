@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from autograder.failures import ImportFailure, StudentError, SubmissionFailure, WorkerDied, WorkerTimeout
+from autograder.failures import (
+    GraderFault,
+    ImportFailure,
+    StudentError,
+    SubmissionFailure,
+    WorkerDied,
+    WorkerTimeout,
+)
 from autograder.toolkit.compare import Mismatch
 
 _STUDENT_REPR = re.compile(r"^\s*student=.*,\n", re.MULTILINE)
@@ -19,13 +26,15 @@ def _root_cause(exc: BaseException) -> BaseException:
     """Hypothesis wraps inconsistent failures in groups; the submission's failure is what matters."""
     while isinstance(exc, BaseExceptionGroup):
         inner = exc.exceptions
-        preferred = [e for e in inner if isinstance(e, SubmissionFailure | Mismatch)]
+        preferred = [e for e in inner if isinstance(e, GraderFault | SubmissionFailure | Mismatch)]
         exc = (preferred or list(inner))[0]
     return exc
 
 
 def kind_of(exc: BaseException) -> str:
     exc = _root_cause(exc)
+    if isinstance(exc, GraderFault):
+        return "internal"
     if isinstance(exc, StudentError) and exc.not_implemented:
         return "not_implemented"
     if isinstance(exc, ImportFailure):
@@ -43,8 +52,8 @@ def kind_of(exc: BaseException) -> str:
 
 def explain(exc: BaseException, *, public: bool, function: str | None) -> str:
     root = _root_cause(exc)
-    if isinstance(root, SubmissionFailure):
-        message = root.summary()
+    if isinstance(root, SubmissionFailure | GraderFault):
+        message = str(root) if isinstance(root, GraderFault) else root.summary()
     elif isinstance(root, Mismatch):
         where = root.function or function
         body = root.full() if public else root.summary()

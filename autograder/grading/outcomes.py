@@ -14,7 +14,7 @@ class TestOutcome:
     visibility: str  # "public" or "hidden"
     passed: bool
     message: str = ""
-    kind: str = ""  # "", "not_implemented", "error", "mismatch", "timeout", "crash", "import", "check"
+    kind: str = ""  # "", not_implemented, error, mismatch, timeout, crash, import, check, internal
     output: str = ""
     duration: float = 0.0
 

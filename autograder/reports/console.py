@@ -11,7 +11,7 @@ from autograder.grading.outcomes import GradeReport
 _STATUS = {
     "": ("pass", "green"), "not_implemented": ("todo", "yellow"), "import": ("error", "red"),
     "timeout": ("timeout", "red"), "crash": ("crash", "red"), "error": ("error", "red"),
-    "mismatch": ("fail", "red"), "check": ("fail", "red"),
+    "mismatch": ("fail", "red"), "check": ("fail", "red"), "internal": ("grader fault", "magenta"),
 }
 
 

@@ -1,26 +1,34 @@
 """The harness' end of one worker: start it, send requests under a deadline, collect its output.
 
-A worker that times out or dies is killed with its whole process group and replaced on the next
-request; a submission that failed to import is not retried (the same error is raised at once).
+The worker starts inside the layers of its ``Plan`` (``isolation.py``) and first reports, before it
+reads any request, which ones it applied; a worker that cannot confine itself is a
+``SandboxUnavailable``, never a grade. A worker that times out or dies is killed with every
+process it started (``teardown.py``) and replaced on the next request; a submission that failed to
+import is not retried (the same error is raised at once).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import selectors
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.failures import ImportFailure, StudentError, WorkerDied, WorkerTimeout
-from autograder.sandbox.launch import worker_command
+from autograder.failures import (ImportFailure, SandboxUnavailable, StudentError, SubmissionFailure, WorkerDied,
+                                 WorkerTimeout)
+from autograder.sandbox import isolation, teardown
+from autograder.sandbox.launch import Staging, worker_command
 from autograder.sandbox.limits import Limits
 from autograder.worker.wire import FrameReader, WireError, packb
+
+# Workers of this process that are alive: another worker's teardown must leave them alone.
+LIVE_WORKERS: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class WorkerSpec:
     forbidden: tuple[str, ...] = ()
     probes: Path | None = None
     limits: Limits = Limits()
+    sandbox: str = "auto"  # "auto", "strict" or "none" (isolation.MODES)
+    protect: tuple[Path, ...] = ()  # grading material the worker must not see (hidden tests, ...)
 
 
 class _Output:
@@ -61,7 +71,19 @@ class WorkerClient:
         self.output = _Output(spec.limits.output_bytes)
         self.starts = 0
         self.poisoned: Exception | None = None
-        self._workdir: str | None = None
+        self.plan = isolation.plan(spec.sandbox)  # strict without strong isolation raises here
+        self.protected = isolation.protect_by_permissions(spec.protect, self.plan)
+        self.applied: dict = {}
+        self._staging: Staging | None = None
+        self._info: int | None = None
+        self._tmp_before: dict | None = None
+
+    def sandbox_report(self) -> dict:
+        """What results.json says about the isolation (``extra_data["sandbox"]``)."""
+        out = self.plan.describe()
+        if self.protected:
+            out["protected_by_permissions"] = list(self.protected)
+        return out
 
     def begin_test(self, seed: int, deadline: float) -> None:
         """A new test: its own deadline and random seed, and a clean slate after a timeout."""
@@ -75,23 +97,39 @@ class WorkerClient:
     def _start(self) -> None:
         if self.import_error is not None:
             raise self.import_error
-        self._workdir = tempfile.mkdtemp(prefix="dlgrade-worker-")
+        plan = self.plan
+        if self._staging is None:
+            self._staging = Staging(self.spec.submission, self.spec.probes, self.spec.forbidden, plan)
+        self._staging.new_home()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        cmd = worker_command(req_r, resp_w, self._workdir)
-        self.proc = subprocess.Popen(
-            cmd.argv, env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, pass_fds=(req_r, resp_w), start_new_session=True,
-            preexec_fn=self.spec.limits.apply,
-        )
-        os.close(req_r)
-        os.close(resp_w)
+        fds = [req_r, resp_w]
+        info_w = None
+        if plan.bwrap:
+            self._info, info_w = os.pipe()
+            os.set_blocking(self._info, False)
+            fds.append(info_w)
+        cmd = worker_command(plan, self._staging, self.spec.limits, req_r, resp_w, info_w,
+                             forbidden=self.spec.forbidden, protect=self.spec.protect)
+        if not plan.pid_namespace:
+            teardown.become_subreaper()
+            if plan.user and not plan.landlock:
+                self._tmp_before = teardown.snapshot_shared_tmp()
+        try:
+            self.proc = subprocess.Popen(
+                cmd.argv, env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, pass_fds=tuple(fds), start_new_session=True,
+            )
+        finally:
+            for fd in fds:
+                os.close(fd)
+        LIVE_WORKERS.add(self.proc.pid)
         self._req = req_w
         self._resp = resp_r
         self.starts += 1
-        load = {"op": "load", "path": str(self.spec.submission), "module": self.spec.module,
-                "forbidden": list(self.spec.forbidden),
-                "probes": str(self.spec.probes) if self.spec.probes else None}
+        self._handshake()
+        load = {"op": "load", "path": cmd.submission, "module": self.spec.module,
+                "forbidden": list(self.spec.forbidden), "probes": cmd.probes}
         try:
             self._roundtrip(load, time.monotonic() + self.spec.limits.import_timeout, None, importing=True)
         except StudentError as exc:
@@ -105,23 +143,70 @@ class WorkerClient:
             self.stop()
             raise self.import_error
 
+    def _handshake(self) -> None:
+        """The worker's first frame says which layers it applied; it comes before any student code."""
+        deadline = time.monotonic() + max(self.spec.limits.import_timeout, 30.0)
+        try:
+            ready = self._roundtrip(None, deadline, None, importing=True)
+            if not isinstance(ready, dict) or ready.get("ready") is not True:
+                raise SandboxUnavailable("the worker did not report its sandbox")
+            self.applied = json.loads(ready.get("applied") or "{}")
+        except (SubmissionFailure, SandboxUnavailable, ValueError) as exc:
+            said = self.output.take().strip().splitlines()
+            self.stop()
+            detail = next((line for line in reversed(said) if "dlgrade-sandbox:" in line), said[-1] if said else "")
+            raise SandboxUnavailable(f"the worker could not start in its sandbox ({self.plan.summary()}): "
+                                     f"{detail or exc}") from None
+        self.output.take()  # the interpreter's start-up noise is not the submission's output
+
     def stop(self) -> None:
-        """Kill the worker's whole process group and remove what it left behind."""
+        """Kill the worker and every process it started; remove what it left behind."""
         proc, self.proc = self.proc, None
         if proc is not None:
+            inner = self._inner_pid()
+            if inner is not None:
+                try:
+                    os.kill(inner, signal.SIGKILL)  # the namespace's init: the kernel kills the rest
+                except (ProcessLookupError, PermissionError):
+                    pass
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+            if not self.plan.pid_namespace:
+                teardown.kill_tree(proc.pid, worker_uid=self.plan.user[1] if self.plan.user else None,
+                                   exclude=LIVE_WORKERS - {proc.pid})
             proc.wait()
+            LIVE_WORKERS.discard(proc.pid)
+            if inner is not None:
+                teardown.wait_gone(inner)
             for fd in (self._req, self._resp):
                 _close(fd)
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
-        if self._workdir:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        if self._info is not None:
+            _close(self._info)
+            self._info = None
+        if self._tmp_before is not None and self.plan.user:
+            teardown.clean_shared_tmp(self.plan.user[1], self._tmp_before)
+            self._tmp_before = None
+        if self._staging is not None:
+            self._staging.remove()
+            self._staging = None
+
+    def _inner_pid(self) -> int | None:
+        """The pid (in our namespace) of the init of the worker's pid namespace, from bubblewrap."""
+        if self._info is None:
+            return None
+        data = b""
+        try:
+            while chunk := os.read(self._info, 4096):
+                data += chunk
+        except (BlockingIOError, OSError):
+            pass
+        found = re.search(rb'"child-pid"\s*:\s*(\d+)', data)
+        return int(found.group(1)) if found else None
 
     @property
     def alive(self) -> bool:
@@ -152,10 +237,14 @@ class WorkerClient:
         deadline = self.deadline if self.deadline is not None else time.monotonic() + 3600
         return self._roundtrip(req, deadline, function)
 
-    def _roundtrip(self, req: dict, deadline: float, function: str | None, importing: bool = False) -> Any:
+    def _roundtrip(self, req: dict | None, deadline: float, function: str | None, importing: bool = False) -> Any:
+        """Send ``req`` (None: send nothing) and wait for one reply frame until ``deadline``."""
         assert self.proc is not None
-        payload = packb(req)
-        frame = len(payload).to_bytes(4, "big") + payload
+        if req is None:
+            frame = b""
+        else:
+            payload = packb(req)
+            frame = len(payload).to_bytes(4, "big") + payload
         reader = FrameReader()
         sel = selectors.DefaultSelector()
         try:
@@ -164,7 +253,8 @@ class WorkerClient:
             for fd in streams:
                 os.set_blocking(fd, False)
                 sel.register(fd, selectors.EVENT_READ, streams[fd])
-            sel.register(self._req, selectors.EVENT_WRITE, "req")
+            if frame:
+                sel.register(self._req, selectors.EVENT_WRITE, "req")
             sent = 0
             while True:
                 remaining = deadline - time.monotonic()
@@ -226,11 +316,14 @@ class WorkerClient:
         except subprocess.TimeoutExpired:
             code = None
         self.stop()
+        if code is not None and code > 128 and self.plan.bwrap and code - 128 in signal.Signals._value2member_map_:
+            code = -(code - 128)  # bubblewrap passes a signal death on as 128 + signal
         if code is None:
             what = "closed its channel and hung"
         elif code < 0:
             sig = signal.Signals(-code)
             what = {signal.SIGXCPU: "ran out of CPU time", signal.SIGKILL: "was killed (memory?)",
+                    signal.SIGXFSZ: "wrote a file larger than the limit",
                     signal.SIGSEGV: "crashed (segmentation fault)"}.get(sig, f"was killed by {sig.name}")
         else:
             what = f"exited with status {code} (did the submission call os._exit or exit()?)"

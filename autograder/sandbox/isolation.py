@@ -232,3 +232,32 @@ def plan(mode: str = "auto") -> Plan:
         why = "; ".join(f"{name}: {reason}" for name, reason in missing if name in ("bubblewrap", "uid"))
         raise SandboxUnavailable(f"--sandbox strict: strong isolation is not available here ({why})")
     return result
+
+
+def protect_by_permissions(paths, plan: Plan) -> list[str]:
+    """Without bubblewrap or Landlock, a dedicated uid is kept out of grading material by file
+    permissions: take "other" (and the worker's group) access away from each path root owns.
+    Returns the paths changed."""
+    if not plan.user or plan.bwrap or plan.landlock or not plan.root:
+        return []
+    changed = []
+    needed = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.executable)]
+    for path in paths:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if st.st_uid != 0 or os.path.islink(path) or st.st_mode & 0o1002:
+            continue  # not root's, a link, or a shared (sticky or world-writable) folder like /tmp
+        real = os.path.realpath(path)
+        if any(n == real or n.startswith(real.rstrip("/") + "/") for n in needed):
+            continue  # the worker needs what lies below it
+
+        mode = st.st_mode & 0o7777
+        new = mode & ~0o007
+        if st.st_gid == plan.user[2]:
+            new &= ~0o070
+        if new != mode:
+            os.chmod(path, new)
+            changed.append(str(path))
+    return changed

@@ -61,7 +61,6 @@ def check_gradients(f: Callable | StudentFunction, inputs: dict[str, np.ndarray]
     is checked along ``k`` random unit directions.
     """
     extra = extra or {}
-    function = function or getattr(f, "label", None)
     for name, grad in analytic.items():
         x = inputs[name]
         grad = expect_array(grad, x.shape, name=f"d{name}", kind="f", function=function)

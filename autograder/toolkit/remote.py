@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from autograder.failures import GraderFault, SubmissionFailure
 from autograder.sandbox.client import WorkerClient
 from autograder.worker.wire import Handle
 
@@ -18,7 +19,13 @@ class _Endpoint:
         self._client = client
 
     def _send(self, req: dict, function: str | None) -> Any:
-        return _wrap(self._client, self._client.request(_unwrap(req), function))
+        try:
+            reply = self._client.request(_unwrap(req), function)
+        except SubmissionFailure:
+            raise
+        except Exception as exc:
+            raise GraderFault(function, exc) from exc
+        return _wrap(self._client, reply)
 
 
 class StudentFunction(_Endpoint):

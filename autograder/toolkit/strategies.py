@@ -35,33 +35,38 @@ def arrays(shape: Shape | st.SearchStrategy[Shape], *, scale: float = 1.0,
            sampler: Callable[[np.random.Generator, Shape], np.ndarray] | None = None,
            ) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays, uniform in [-scale, scale) unless ``sampler(rng, shape)`` says otherwise."""
-    def build(shape: Shape, seed: int) -> np.ndarray:
-        rng = np.random.default_rng(seed)
+    def build(rng: np.random.Generator, shape: Shape) -> np.ndarray:
         values = sampler(rng, shape) if sampler else rng.uniform(-1.0, 1.0, shape)
         return np.asarray(values, dtype=np.float64) * scale
 
-    return st.builds(build, _as_strategy(shape), seeds())
+    return _seeded(build, _as_strategy(shape))
 
 
 def tie_free_arrays(shape: Shape | st.SearchStrategy[Shape], *, gap: float = 1e-2,
                     scale: float = 1.0) -> st.SearchStrategy[np.ndarray]:
     """All entries distinct, pairwise at least ``gap * scale`` apart (unique maxima, no ties)."""
-    def build(shape: Shape, seed: int) -> np.ndarray:
-        rng = np.random.default_rng(seed)
+    def build(rng: np.random.Generator, shape: Shape) -> np.ndarray:
         n = int(np.prod(shape))
         grid = (rng.permutation(n) - n / 2) * gap
         jitter = rng.uniform(0.0, 0.25 * gap, n)
         return ((grid + jitter) * scale).reshape(shape)
 
-    return st.builds(build, _as_strategy(shape), seeds())
+    return _seeded(build, _as_strategy(shape))
 
 
 def labels(n: int | st.SearchStrategy[int], classes: int | st.SearchStrategy[int]) -> st.SearchStrategy[np.ndarray]:
     """Integer label vectors of length ``n`` with values in ``[0, classes)``."""
     n_s = n if isinstance(n, st.SearchStrategy) else st.just(n)
     c_s = classes if isinstance(classes, st.SearchStrategy) else st.just(classes)
+    return _seeded(lambda rng, nc: rng.integers(0, nc[1], nc[0]), st.tuples(n_s, c_s))
 
-    def build(n: int, c: int, seed: int) -> np.ndarray:
-        return np.random.default_rng(seed).integers(0, c, n)
 
-    return st.builds(build, n_s, c_s, seeds())
+def _seeded(build: Callable[[np.random.Generator, object], np.ndarray],
+            parameters: st.SearchStrategy) -> st.SearchStrategy[np.ndarray]:
+    # A composite (not builds or map): hypothesis then reports a failing example as the array itself.
+    @st.composite
+    def draw_one(draw: st.DrawFn) -> np.ndarray:
+        chosen = draw(parameters)
+        return build(np.random.default_rng(draw(seeds())), chosen)
+
+    return draw_one()

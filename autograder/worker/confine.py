@@ -123,9 +123,10 @@ def _fs_rights(abi: int) -> int:
 
 
 def apply_landlock(spec: dict) -> dict:
-    """Allow reading ``read``, reading and writing ``write``; deny TCP and signals out where known.
+    """Allow reading ``read``, listing (only) ``list``, reading and writing ``write``; deny TCP and
+    signals out of the worker's own tree where the kernel knows how.
 
-    Files (not folders) in ``read``/``write`` get only file rights, as Landlock requires.
+    Files (not folders) get only file rights, as Landlock requires.
     """
     abi = landlock_abi()
     if abi < 1:
@@ -146,7 +147,8 @@ def apply_landlock(spec: dict) -> dict:
     file_only = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | (handled & (_FS_TRUNCATE | _FS_IOCTL_DEV))
     read_rights = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
     try:
-        for paths, rights in ((spec.get("read", ()), read_rights), (spec.get("write", ()), handled)):
+        for paths, rights in ((spec.get("read", ()), read_rights), (spec.get("list", ()), _FS_READ_DIR),
+                              (spec.get("write", ()), handled)):
             for path in paths:
                 try:
                     fd = os.open(path, os.O_PATH | os.O_CLOEXEC)

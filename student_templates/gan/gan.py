@@ -10,7 +10,6 @@ all elements of its inputs, that autograd can differentiate.
 
 from __future__ import annotations
 
-
 import numpy as np
 import torch
 from torch import nn

@@ -4,7 +4,14 @@ import numpy as np
 from _dqn_util import SIGMAS, expect_value_error, length, push, sampled_ids, transition
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from autograder.toolkit import Mismatch, graded
 

@@ -66,7 +66,8 @@ def test_bool_terminated(student):
                  name="double_dqn_target(..., bool terminated)", rtol=1e-5, function="double_dqn_target")
 
 
-@graded(points=1, function="td_target", hint="Compute new tensors; do not write into the arguments (no mul_, no [...] =).")
+@graded(points=1, function="td_target",
+        hint="Compute new tensors; do not write into the arguments (no mul_, no [...] =).")
 def test_arguments_unmodified(student):
     """td_target and double_dqn_target leave their arguments unchanged"""
     g = np.random.default_rng(8)

@@ -19,7 +19,8 @@ def test_linear_epsilon(student):
 
 
 def _actions(student, q, epsilon, n, seed, as_tensor):
-    report = probe(student, "epsilon_greedy", "epsilon_greedy_actions", np.asarray(q, dtype=np.float64), epsilon, n, seed, as_tensor)
+    report = probe(student, "epsilon_greedy", "epsilon_greedy_actions", np.asarray(q, dtype=np.float64), epsilon,
+                   n, seed, as_tensor)
     if report["bad_type"] is not None:
         raise Mismatch("epsilon_greedy(...)", f"returned a {report['bad_type']}, expected a Python int",
                        function="epsilon_greedy")

@@ -14,8 +14,8 @@ BATCH = {"states": np.array([0, 1, 2, 1, 0, 2]), "actions": np.array([1, 0, 1, 1
 
 
 def loss_report(student, online, target, batch, gamma, double=False):
-    report = probe(student, "dqn_loss", "dqn_loss_tabular", online, target, batch["states"], batch["actions"], batch["rewards"],
-                           batch["next_states"], batch["terminated"], gamma, double)
+    report = probe(student, "dqn_loss", "dqn_loss_tabular", online, target, batch["states"], batch["actions"],
+                   batch["rewards"], batch["next_states"], batch["terminated"], gamma, double)
     if "error" in report:
         raise Mismatch("dqn_loss(...)", report["error"], function="dqn_loss")
     return report

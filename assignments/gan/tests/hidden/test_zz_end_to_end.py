@@ -24,7 +24,7 @@ MIN_QUALITY = 0.5
 SEEDS = (0, 1, 2)
 
 
-@graded(points=8, function="train_gan", timeout=300,
+@graded(points=8, function="train_gan", timeout=420,
         hint="Adam(lr, betas=(0.5, 0.999)) for both nets and a decaying learning rate; look at "
              "plot_samples and mode_statistics in a notebook.")
 def test_train_gan_covers_the_ring(student):

@@ -42,18 +42,24 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "adamw": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 1e-2},
 }
 
-def unpack_step(result: Any, rule: str, shape: tuple[int, ...], step: int) -> tuple[np.ndarray, Any]:
-    """``(next_w, config)`` from what a rule returned, next_w checked (ndarray, shape, finite)."""
+def returned_config(result: Any, rule: str) -> Any:
+    """The config from what a rule returned (a pair), to pass back on the next call."""
     if not isinstance(result, tuple) or len(result) != 2:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
         raise Mismatch(f"{rule} result", f"expected a tuple (next_w, config), got {got}", function=rule)
-    next_w, config = result
+    config = result[1]
     # A dict the wire cannot carry (a subclass, keys of other types) stays in the worker as a
     # RemoteObject; it is only ever passed back, so that is as good.
     if not isinstance(config, dict | RemoteObject):
         raise Mismatch(f"{rule} config", f"expected the config dict back, got a {type(config).__name__}",
                        function=rule)
-    return expect_array(next_w, shape, name=_step_name("next_w", step), function=rule), config
+    return config
+
+
+def unpack_step(result: Any, rule: str, shape: tuple[int, ...], step: int) -> tuple[np.ndarray, Any]:
+    """``(next_w, config)`` from what a rule returned, next_w checked (ndarray, shape, finite)."""
+    config = returned_config(result, rule)
+    return expect_array(result[0], shape, name=_step_name("next_w", step), function=rule), config
 
 
 def _step_name(what: str, step: int) -> str:

@@ -8,8 +8,8 @@ from _optimizers_util import (
     fixed_gradients,
     log_uniform,
     quadratic,
+    returned_config,
     trajectory,
-    unpack_step,
     weight_shapes,
 )
 from hypothesis import given, settings
@@ -287,7 +287,7 @@ def test_dw_unmodified(student):
     w, dw = start(5, (4, 3)), gradients(5, 1, (4, 3))[0]
     for rule in RULES:
         config = dict(OPTIONS[rule])
-        for step in range(2):
+        for _ in range(2):
             result, args, _ = student.call_echo(rule, w.copy(), dw.copy(), config)
             assert_unmodified({"dw": dw}, {"dw": args[1]}, function=rule)
-            _, config = unpack_step(result, rule, w.shape, step)
+            config = returned_config(result, rule)

@@ -1,0 +1,183 @@
+"""Ending a worker for good: every process it started, wherever it went, and the files it left.
+
+Under bubblewrap the worker is the init of its own pid namespace: killing it kills every process
+of the namespace, ``setsid()`` or not, and its ``/tmp`` and ``/dev/shm`` are tmpfs that vanish with
+it. Without a pid namespace the harness makes itself a child subreaper, so processes that leave
+the worker's tree (double fork, ``setsid()``) are re-parented to the harness instead of init, and
+kills them round after round until none is left; files the worker user left in the shared
+temporary folders are removed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import time
+
+SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+_PR_SET_CHILD_SUBREAPER = 36
+_subreaper = False
+
+
+def become_subreaper() -> bool:
+    """Orphans of the harness' descendants come back to the harness (Linux 3.4+)."""
+    global _subreaper
+    if _subreaper or not sys.platform.startswith("linux"):
+        return _subreaper
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        _subreaper = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        _subreaper = False
+    return _subreaper
+
+
+def _processes() -> dict[int, tuple[int, str, int]]:
+    """pid -> (ppid, state, uid) for every process visible in /proc."""
+    out = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return out
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                data = fh.read()
+            uid = os.stat(f"/proc/{name}").st_uid
+        except OSError:
+            continue
+        rest = data[data.rfind(b")") + 2:].split()
+        if len(rest) < 2:
+            continue
+        out[int(name)] = (int(rest[1]), rest[0].decode(), uid)
+    return out
+
+
+def _reap(pids) -> None:
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except (ChildProcessError, OSError):
+            pass
+
+
+def kill_tree(root_pid: int, *, worker_uid: int | None, exclude: set[int] = frozenset(),
+              rounds: int = 100) -> int:
+    """SIGKILL ``root_pid``, its descendants and the orphans they left with the harness.
+
+    An orphan is a child of the harness that is not one of its workers (``exclude``) and that
+    runs as ``worker_uid`` (the dedicated user) or, when the worker shares the harness' uid, that
+    is in a session of its own. Returns how many processes were killed.
+    """
+    me = os.getpid()
+    my_sid = os.getsid(0)
+    killed: set[int] = set()
+    for _ in range(rounds):
+        procs = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _state, _uid) in procs.items():
+            children.setdefault(ppid, []).append(pid)
+        targets: set[int] = set()
+        stack = [root_pid, *killed]
+        for pid, (ppid, _state, uid) in procs.items():
+            if ppid != me or pid in exclude or pid == root_pid:
+                continue
+            if worker_uid is not None and uid == worker_uid:
+                stack.append(pid)
+            elif worker_uid is None and _sid(pid) not in (my_sid, None):
+                stack.append(pid)
+        while stack:
+            pid = stack.pop()
+            if pid in targets:
+                continue
+            targets.add(pid)
+            stack.extend(children.get(pid, ()))
+        alive = {pid for pid in targets if pid in procs and procs[pid][1] not in ("Z", "X")}
+        if not alive:
+            break
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        killed |= alive
+        _reap(killed - {root_pid})
+        time.sleep(0.005)
+    _reap(killed - {root_pid})
+    return len(killed)
+
+
+def _sid(pid: int) -> int | None:
+    try:
+        return os.getsid(pid)
+    except OSError:
+        return None
+
+
+def wait_gone(pid: int, timeout: float = 2.0) -> bool:
+    """Wait until ``pid`` is dead (gone or a zombie); reap it if it is ours."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return True
+        except ChildProcessError:
+            pass
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return True
+        state = data[data.rfind(b")") + 2:].split()[:1]
+        if state and state[0] in (b"Z", b"X"):
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.005)
+
+
+def snapshot_shared_tmp() -> dict[str, set[str]]:
+    out = {}
+    for folder in SHARED_TMP:
+        try:
+            out[folder] = set(os.listdir(folder))
+        except OSError:
+            out[folder] = set()
+    return out
+
+
+def clean_shared_tmp(owner_uid: int, before: dict[str, set[str]]) -> list[str]:
+    """Remove what ``owner_uid`` (the dedicated worker user) created in the shared temporary
+    folders since ``before``; returns what was removed."""
+    from autograder.sandbox.launch import rmtree
+
+    removed = []
+    for folder, names in before.items():
+        try:
+            now = os.listdir(folder)
+        except OSError:
+            continue
+        for name in now:
+            if name in names:
+                continue
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if st.st_uid != owner_uid:
+                continue
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    rmtree(path)
+                else:
+                    os.unlink(path)
+                removed.append(path)
+            except OSError:
+                pass
+    return removed
