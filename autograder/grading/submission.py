@@ -1,4 +1,4 @@
-"""Turning what a student handed in (a .py of any name, a folder, a .zip) into one module file."""
+"""Turning what a student handed in (a .py of any name, a .ipynb, a folder, a .zip) into one module file."""
 
 from __future__ import annotations
 
@@ -30,8 +30,11 @@ def prepare(submission: Path, student_file: str, workdir: Path) -> Path:
         _from_zip(submission, student_file, target)
     elif submission.suffix == ".py":
         _copy_source(submission, target)
+    elif submission.suffix == ".ipynb":
+        _from_notebook(submission, target)
     else:
-        raise SubmissionError(f"{submission.name}: hand in {student_file}, a folder or a .zip holding it")
+        raise SubmissionError(
+            f"{submission.name}: hand in {student_file}, a notebook, a folder or a .zip holding it")
     return target
 
 
@@ -44,6 +47,18 @@ def _copy_source(source: Path, target: Path) -> None:
     except UnicodeDecodeError:
         raise SubmissionError(f"{source.name} is not UTF-8 text") from None
     target.write_bytes(data)
+
+
+def _from_notebook(notebook: Path, target: Path) -> None:
+    from autograder.notebooks.extract import NotebookError, notebook_source
+
+    try:
+        source = notebook_source(notebook)
+    except NotebookError as exc:
+        raise SubmissionError(str(exc)) from None
+    if len(source.encode()) > MAX_SOURCE_BYTES:
+        raise SubmissionError(f"the code of {notebook.name} is larger than {MAX_SOURCE_BYTES // 2**20} MB")
+    target.write_text(source)
 
 
 def _from_zip(archive: Path, student_file: str, target: Path) -> None:

@@ -196,7 +196,7 @@ y = torch.tensor(digits.target)
 with when_implemented("EmbeddingNet", "train_triplet"):
     torch.manual_seed(0)
     model = siamese_triplet.EmbeddingNet(input_dim=64, embedding_dim=2)
-    losses = siamese_triplet.train_triplet(model, X[:1200], y[:1200], epochs=3 if QUICK else 20)
+    losses = siamese_triplet.train_triplet(model, X[:1200], y[:1200], epochs=2 if QUICK else 20)
     model.eval()
     with torch.no_grad():
         held_out = model(X[1200:])
@@ -219,7 +219,7 @@ import torch
 
 real = gan.ring_of_gaussians(2500, seed=0)
 with when_implemented("train_gan"):
-    G = gan.train_gan(real, steps=300 if QUICK else 3000, seed=0)
+    G = gan.train_gan(real, steps=150 if QUICK else 3000, seed=0)
     G.eval()
     with torch.no_grad():
         fake = G(gan.sample_noise(2500, 16, seed=1))
@@ -235,7 +235,7 @@ the returns often peak and then collapse for a while; the grader judges the best
 import matplotlib.pyplot as plt
 
 with when_implemented("train_dqn"):
-    q_net, returns = dqn.train_dqn("CartPole-v1", total_steps=3000 if QUICK else 40000, seed=0)
+    q_net, returns = dqn.train_dqn("CartPole-v1", total_steps=1500 if QUICK else 40000, seed=0)
     dqn.plot_returns(returns)
     plt.show()
 """)

@@ -1,7 +1,9 @@
 """The hostile battery's machinery: a canary-laden copy of the probe lab, and graded runs.
 
-Every case is graded by the real command (``python -m autograder grade``, what ``dlgrade grade``
-runs) in a fresh process, with a canary string in the hidden tests, in the reference solution, in
+Every case is graded by the real command (``autograder.cli.main(["grade", ...])``, what
+``dlgrade grade`` runs) in a fresh process: a fork of a server that imported the harness once (the
+interpreter's start-up would otherwise dominate the battery's time), or, for cases marked
+``exec`` and with ``DLGRADE_BATTERY_EXEC=1``, ``python -m autograder``; with a canary string in the hidden tests, in the reference solution, in
 a file of the results folder and in the harness' environment (so in its memory). After each run
 the battery looks for processes and files carrying the case's marker: there must be none.
 
@@ -28,6 +30,8 @@ from pathlib import Path
 import pytest
 
 from autograder.results.gradescope import validate
+
+collect_ignore = ["fixture"]  # the probe lab's own tests run inside the grader, not here
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"
@@ -67,6 +71,7 @@ class Case:
     network: bool = False
     check: object = None  # extra check(run) -> None
     sandbox: str = "auto"
+    exec: bool = False  # a fresh `python -m autograder` (else a fork of a preloaded one: same code)
 
 
 @dataclass
@@ -92,6 +97,46 @@ class Run:
         found = [t for t in self.data.get("tests", []) if fragment in t["name"]]
         assert found, f"no test named like {fragment!r}"
         return found[0]
+
+
+def _exec_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[int, str, str, str]:
+    """`python -m autograder ARGV`: exactly what `dlgrade` runs."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "autograder", *argv], env=env, cwd=str(cwd),
+                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        return (-1, (exc.stdout or b"").decode("utf-8", "replace"), (exc.stderr or b"").decode("utf-8", "replace"),
+                "grading did not finish")
+    return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"), ""
+
+
+_FORKS = None
+
+
+def _forked_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[int, str, str, str]:
+    global _FORKS
+    import multiprocessing
+
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import _battery_fork
+
+    if _FORKS is None:
+        _FORKS = multiprocessing.get_context("forkserver")
+        _FORKS.set_forkserver_preload(["autograder.cli", "autograder.grading.engine", "autograder.results.gradescope",
+                                       "autograder.reports.console", "autograder.toolkit", "numpy", "pytest",
+                                       "hypothesis"])
+    out, err = cwd / "stdout.txt", cwd / "stderr.txt"
+    child = _FORKS.Process(target=_battery_fork.cli_child, args=(argv, env, str(cwd), str(out), str(err)))
+    child.start()
+    child.join(timeout)
+    error = ""
+    if child.is_alive():
+        child.kill()
+        child.join()
+        error = "grading did not finish"
+    text = [p.read_text(errors="replace") if p.exists() else "" for p in (out, err)]
+    return (child.exitcode if child.exitcode is not None else -1), text[0], text[1], error
 
 
 class Listener:
@@ -224,19 +269,12 @@ class Battery:
                     "PYTHONPATH": str(HERE.parent.parent)})
         if case.disable:
             env["DLGRADE_SANDBOX_DISABLE"] = case.disable
-        cmd = [sys.executable, "-m", "autograder", "grade", LAB, str(submission), "--out", str(out), "--quiet",
-               "--sandbox", case.sandbox]
+        argv = ["grade", LAB, str(submission), "--out", str(out), "--quiet", "--sandbox", case.sandbox]
         started = time.monotonic()
-        error = ""
-        try:
-            done = subprocess.run(cmd, env=env, cwd=str(case_dir), capture_output=True, timeout=case.bound + 60,
-                                  stdin=subprocess.DEVNULL)
-            rc, stdout, stderr = done.returncode, done.stdout.decode("utf-8", "replace"), \
-                done.stderr.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired as exc:
-            rc, stdout, stderr = -1, (exc.stdout or b"").decode("utf-8", "replace"), \
-                (exc.stderr or b"").decode("utf-8", "replace")
-            error = "grading did not finish"
+        if case.exec or os.environ.get("DLGRADE_BATTERY_EXEC"):
+            rc, stdout, stderr, error = _exec_cli(argv, env, case_dir, case.bound + 60)
+        else:
+            rc, stdout, stderr, error = _forked_cli(argv, env, case_dir, case.bound + 60)
         elapsed = time.monotonic() - started
         deadline = time.monotonic() + 3
         survivors = marked_processes(marker)
@@ -260,13 +298,17 @@ class Battery:
 
     def run_all(self, cases: list[Case]) -> None:
         todo = [c for c in cases if self.key(c) not in self.runs]
-        together = [c for c in todo if not c.alone]
+        # Longest first, so the pool does not end waiting on one slow case.
+        together = sorted((c for c in todo if not c.alone), key=lambda c: -c.bound)
         with ThreadPoolExecutor(PARALLEL) as pool:
             for case, run in zip(together, pool.map(self.run, together)):
                 self.runs[self.key(case)] = run
         for case in todo:
             if case.alone:
                 self.runs[self.key(case)] = self.run(case)
+        if os.environ.get("DLGRADE_BATTERY_TIMES"):
+            times = {key: round(run.elapsed, 2) for key, run in self.runs.items()}
+            Path(os.environ["DLGRADE_BATTERY_TIMES"]).write_text(json.dumps(times, indent=1))
 
 
 def assert_contained(run: Run) -> None:
@@ -274,6 +316,7 @@ def assert_contained(run: Run) -> None:
     case = run.case
     assert not run.error, f"{case.name}: {run.error}\nstdout: {run.stdout[-2000:]}\nstderr: {run.stderr[-2000:]}"
     assert run.returncode == 0, f"{case.name}: exit {run.returncode}\n{run.stderr[-2000:]}"
+    assert "SyntaxError" not in run.results_text, f"{case.name}: the attack itself does not compile"
     assert run.elapsed < case.bound, f"{case.name}: grading took {run.elapsed:.1f} s (bound {case.bound:g} s)"
     assert run.data["score"] <= case.max_score, (
         f"{case.name}: score {run.data['score']} > {case.max_score}: "

@@ -101,18 +101,10 @@ def _grab(path, limit=1 << 20):
 
 for _p in ["HIDDEN_PATH_", "REF_PATH_", *glob.glob("OUT_DIR_/*"), *glob.glob("OUT_DIR_/*/*")]:
     _grab(_p)
-_seen = 0
-for _top in ["ROOT_PATH_", "/work", "/root", "/autograder", "/home"]:
-    for _dirpath, _dirs, _files in os.walk(_top):
-        _seen += 1
-        if _seen > 300:
-            break
-        for _f in _files:
-            if "hidden" in _dirpath or "reference" in _dirpath or _f.startswith("secret"):
-                _grab(os.path.join(_dirpath, _f))
 for _pid in os.listdir("/proc"):
     if _pid.isdigit() and int(_pid) != os.getpid():
         _grab(f"/proc/{_pid}/environ")
+print("\\n".join(line for line in _FOUND if "FOUND" in line) or "\\n".join(_FOUND)[:5000], flush=True)
 
 
 def _scan(pid):
@@ -136,16 +128,27 @@ def _scan(pid):
         _FOUND.append(f"mem {pid}: {exc}")
 
 
-_scan(os.getppid())
-_LEAK = "\\n".join(line for line in _FOUND if "FOUND" in line or "MEMORY" in line) or "\\n".join(_FOUND)
-print(_LEAK[:20000])
+def _search():
+    _seen = 0
+    for _top in ["ROOT_PATH_", "/work", "/root", "/autograder", "/home"]:
+        for _dirpath, _dirs, _files in os.walk(_top):
+            _seen += 1
+            if _seen > 300:
+                return
+            for _f in _files:
+                if "hidden" in _dirpath or "reference" in _dirpath or _f.startswith("secret"):
+                    _grab(os.path.join(_dirpath, _f))
+
 
 _honest_scale = scale
 
 
 def scale(x, a):
-    print(_LEAK[:5000])
-    raise ValueError(_LEAK[:1900])
+    _scan(os.getppid())
+    _search()
+    leak = "\\n".join(line for line in _FOUND if "FOUND" in line or "MEMORY" in line) or "\\n".join(_FOUND)
+    print(leak[:5000])
+    raise ValueError(leak[:1900])
 '''
 
 ENV_SECRETS = '''
@@ -340,7 +343,7 @@ def dynamic_torch_refused(run: Run) -> None:
 
 
 CASES = [
-    Case("exit0_at_import", on_reference("import os\nos._exit(0)\n"), max_score=0),
+    Case("exit0_at_import", on_reference("import os\nos._exit(0)\n"), max_score=0, exec=True),
     Case("sys_exit0_at_import", on_reference("import sys\nsys.exit(0)\n"), max_score=0),
     Case("exit0_in_functions", on_template(
         "import os\n\n\ndef add(x, y):\n    os._exit(0)\n\n\ndef scale(x, a):\n    os._exit(0)\n\n\n"
@@ -462,7 +465,7 @@ def norm(x):
     torch = __import__("to" + "rch")
     return float(torch.linalg.norm(torch.tensor(x)))
 '''), max_score=10 - 3, check=dynamic_torch_refused),
-    Case("kill_the_harness", on_reference('''
+    Case("kill_the_harness", exec=True, source=on_reference('''
 import os
 import signal
 
@@ -480,10 +483,12 @@ except Exception as exc:
 ]
 
 # The layers that matter most without bubblewrap, again with it switched off.
-FALLBACK_CASES = ("read_hidden_tests_reference_and_harness_memory", "environment_secrets", "setsid_daemon",
-                  "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json",
-                  "plant_conftest_in_the_lab")
-FALLBACKS = ("bwrap", "bwrap,landlock")
+FALLBACKS = {
+    "bwrap": ("read_hidden_tests_reference_and_harness_memory", "environment_secrets", "setsid_daemon",
+              "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json", "plant_conftest_in_the_lab"),
+    "bwrap,landlock": ("read_hidden_tests_reference_and_harness_memory", "setsid_daemon", "fill_tmp_and_shm",
+                       "write_results_json"),
+}
 
 
 def _fallback(case: Case, disable: str) -> Case:
@@ -493,7 +498,7 @@ def _fallback(case: Case, disable: str) -> Case:
     return Case(case.name, source, case.max_score, case.bound, disable, case.alone, case.network, case.check)
 
 
-ALL = [*CASES, *(_fallback(c, d) for d in FALLBACKS for c in CASES if c.name in FALLBACK_CASES)]
+ALL = [*CASES, *(_fallback(c, d) for d, names in FALLBACKS.items() for c in CASES if c.name in names)]
 # The battery's own detectors, proven on attacks that succeed without a sandbox.
 DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, sandbox="none")
              for c in CASES if c.name in ("read_hidden_tests_reference_and_harness_memory",

@@ -1,7 +1,7 @@
 """A correct gan lab in another style: BCE through logsigmoid, noise via uniform_, the penalty
 seeded through torch.random.fork_rng with a flatten-and-sqrt norm, a discriminator that sees real
 and fake in one concatenated batch, fresh noise for the generator's phase, D frozen with
-requires_grad_(False) instead of zeroing its gradients afterwards, ELU networks and a cosine
+requires_grad_(False) instead of zeroing its gradients afterwards, functional activations and a cosine
 learning-rate decay after a warm constant phase. It must get full marks: the tests may not depend
 on the reference's style."""
 
@@ -74,7 +74,7 @@ class Generator(nn.Module):
         self.out = nn.Linear(hidden_dim, out_dim)
 
     def forward(self, z):
-        return self.out(F.elu(self.fc2(F.elu(self.fc1(z)))))
+        return self.out(F.relu(self.fc2(F.relu(self.fc1(z)))))
 
 
 class Discriminator(nn.Module):

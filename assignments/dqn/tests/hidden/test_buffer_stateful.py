@@ -23,12 +23,14 @@ NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
         hint="A ring buffer: write at index, index = (index + 1) % capacity, size = min(size + 1, capacity); "
              "sample distinct indices among the size stored ones.")
 def test_buffer_matches_model(student):
-    """random pushes past capacity and samples agree with a model ring buffer"""
+    """random pushes past capacity and samples agree with a model ring buffer, reproducibly"""
 
     class BufferModel(RuleBasedStateMachine):
         @initialize(capacity=st.integers(1, 7), obs_dim=st.integers(1, 3), seed=st.integers(0, 2**16))
         def build(self, capacity, obs_dim, seed):
             self.buffer = student.ReplayBuffer(capacity=capacity, obs_dim=obs_dim, seed=seed)
+            # Same seed, same pushes: it must return the same samples.
+            self.twin = student.ReplayBuffer(capacity=capacity, obs_dim=obs_dim, seed=seed)
             self.capacity, self.obs_dim = capacity, obs_dim
             self.pushed = []
 
@@ -40,6 +42,7 @@ def test_buffer_matches_model(student):
             for _ in range(repeat):
                 t = transition(len(self.pushed) + 1, self.obs_dim, action, terminated)
                 push(self.buffer, t)
+                push(self.twin, t)
                 self.pushed.append(t)
                 action, terminated = (action + 1) % 6, not terminated
 
@@ -51,6 +54,9 @@ def test_buffer_matches_model(student):
             ids = sampled_ids(self.buffer.sample(batch_size), batch_size, self.obs_dim, stored)
             if batch_size == len(stored) and set(ids) != set(stored):
                 raise Mismatch("sample(len(buffer))", "does not return every stored transition",
+                               function="ReplayBuffer.sample")
+            if sampled_ids(self.twin.sample(batch_size), batch_size, self.obs_dim, stored) != ids:
+                raise Mismatch("sample()", "differs between two buffers built with the same seed and pushes",
                                function="ReplayBuffer.sample")
 
         @rule(extra=st.integers(1, 3))

@@ -110,7 +110,8 @@ def test_nesterov_against_torch(student, data, lr, mu, seed):
     compare(student, "sgd_momentum", config, seed, data.draw(stable_scale(lr)))
 
 
-@graded(points=2, function="sgd_momentum", hint="Add weight_decay * w to dw before updating the velocity.")
+@graded(points=2, function="sgd_momentum",
+        hint="Add weight_decay * w to dw before updating the velocity (this test also sets nesterov).")
 @settings(max_examples=8)
 @given(data=st.data(), lr=learning_rates, mu=st.floats(0.05, 0.99), wd=log_uniform(1e-4, 1.0),
        nesterov=st.booleans(), seed=dst.seeds())
