@@ -1,4 +1,4 @@
-"""The ``dlgrade`` command: check, grade, validate, templates, release."""
+"""The ``dlgrade`` command: check, grade, validate, templates, release, batch, report."""
 
 from __future__ import annotations
 
@@ -110,8 +110,40 @@ def cmd_release(args: argparse.Namespace) -> int:
     from autograder.release.build import release
 
     lab = find_lab(args.lab)
-    for path in release(lab, Path(args.out)):
+    for path in release(lab, Path(args.out), format=args.format):
         console.print(f"wrote {path}")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from autograder.batch import BatchError, run_batch
+
+    lab = find_lab(args.lab)
+    try:
+        summary = run_batch(lab, Path(args.submissions), Path(args.out), jobs=args.jobs,
+                            scheduler=args.scheduler, hidden=not args.public, sandbox=args.sandbox)
+    except BatchError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    rate = f" in {summary.seconds:.0f} s ({summary.per_minute:.1f} per minute)" if summary.graded else ""
+    console.print(f"{summary.students} submissions: {summary.graded} graded{rate}, "
+                  f"{summary.skipped} already done")
+    if summary.breakdowns:
+        console.print(f"[red]{len(summary.breakdowns)} could not be graded[/red] (run again to retry): "
+                      + ", ".join(summary.breakdowns))
+    console.print(f"wrote {summary.gradebook}")
+    return 1 if summary.breakdowns else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.reports.html import write_report
+
+    try:
+        path = write_report(Path(args.folder), Path(args.out) if args.out else None)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    console.print(f"wrote {path}")
     return 0
 
 
@@ -144,10 +176,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only report templates that are out of date")
     p.set_defaults(run=cmd_templates)
 
-    p = sub.add_parser("release", help="build the student bundle and the Gradescope autograder")
+    p = sub.add_parser("release", help="build the student bundle (with its notebook) and the autograder")
     p.add_argument("lab")
     p.add_argument("--out", default="dist")
+    p.add_argument("--format", choices=("gradescope", "otter"), default="gradescope",
+                   help="the autograder's format: dlgrade's own for Gradescope, or otter-grader's")
     p.set_defaults(run=cmd_release)
+
+    p = sub.add_parser("batch", help="grade a folder of submissions (one file, folder or zip per student)")
+    p.add_argument("lab")
+    p.add_argument("submissions", help="folder with one entry per student, named after the student")
+    p.add_argument("--out", required=True, help="one results.json per student and gradebook.csv go here")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded at once on this machine")
+    p.add_argument("--scheduler", help="address of a Dask scheduler to grade on instead (tcp://host:8786)")
+    p.add_argument("--public", action="store_true", help="only the public tests (a quick pass)")
+    _add_sandbox_option(p)
+    p.set_defaults(run=cmd_batch)
+
+    p = sub.add_parser("report", help="HTML class analytics of batch results")
+    p.add_argument("folder", help="a batch's --out folder, or a folder of them")
+    p.add_argument("--out", help="the page to write (default FOLDER/report.html)")
+    p.set_defaults(run=cmd_report)
     return parser
 
 

@@ -26,10 +26,14 @@ def _type_name(value: Any) -> str:
 
 def _plain_number(value: Any) -> Any:
     """A returned value the harness can judge: real numbers pass, anything else becomes its type
-    name (so that a tensor where a float is asked for is reported, not converted)."""
+    name (so that a tensor where a float is asked for is reported, not converted), with the value
+    of a one-element tensor alongside for the tests that judge the number only."""
     if isinstance(value, (bool, int, float, np.integer, np.floating)):
         return value
-    return {"unexpected_type": _type_name(value)}
+    out: dict[str, Any] = {"unexpected_type": _type_name(value)}
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        out["value"] = float(value.detach().reshape(()))
+    return out
 
 
 def _tensor_or_type(value: Any) -> Any:

@@ -1,9 +1,11 @@
 """``dlgrade release LAB``: the student bundle and the Gradescope autograder package.
 
-student.zip     <lab>/ with the template, instructions, public tests, probes and a vendored copy
-                of the harness, so that ``./dlgrade check <lab>`` runs without this repository.
+student.zip     <lab>/ with the template, its notebook (<lab>.ipynb), instructions, public tests,
+                probes and a vendored copy of the harness, so that ``./dlgrade check <lab>`` and the
+                notebook's check cells run without this repository.
 autograder.zip  Gradescope's layout: setup.sh and run_autograder at the top, the harness, the lab
                 with its hidden tests; never the reference solution or the buggy variants.
+                ``--format otter`` writes an otter-grader autograder instead (``release/otter.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ PACKAGE = Path(autograder.__file__).resolve().parent
 _BASE_REQUIREMENTS = ["numpy>=1.26", "pytest>=8", "hypothesis>=6.100", "rich>=13", "jsonschema>=4.20",
                       "msgpack>=1.0"]
 _TORCH_REQUIREMENTS = ["scikit-learn>=1.3", "gymnasium>=0.29", "matplotlib>=3.8"]
+# The grader reads notebook submissions; students need Jupyter only for the notebook.
+_GRADER_REQUIREMENTS = ["nbformat>=5.9"]
+FORMATS = ("gradescope", "otter")
 
 LAUNCHER = """#!/usr/bin/env sh
 # Runs the bundled dlgrade: ./dlgrade check {lab}
@@ -33,6 +38,8 @@ STUDENT_README = """# {title}
 3. Check it: `./dlgrade check {lab}` (or `python3 -m autograder check {lab}` with `.dlgrade` on
    PYTHONPATH). It runs the public tests and prints, for every failing test, the function, the
    smallest input that fails, the worst element (expected against got) and a hint.
+   Or work in Jupyter: open `{notebook}` (`python3 -m pip install jupyterlab matplotlib` once);
+   its check cells run the same public tests after each part, and it plots what your code learns.
 4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too.
 """
 
@@ -72,6 +79,8 @@ def requirements(lab: Lab, hidden: bool) -> str:
     # The hidden tests use torch as their oracle, so the grader needs it even for numpy labs.
     needs_torch = lab.framework == "torch" or hidden
     lines = _BASE_REQUIREMENTS + (_TORCH_REQUIREMENTS if lab.framework == "torch" else [])
+    if hidden:
+        lines = lines + _GRADER_REQUIREMENTS
     if needs_torch and hidden:
         lines = lines + ["torch>=2.4"]
     return "\n".join(lines) + "\n"
@@ -87,18 +96,22 @@ def _lab_files(lab: Lab, prefix: str, hidden: bool) -> dict[str, Path]:
 
 
 def student_bundle(lab: Lab, out: Path) -> Path:
+    from autograder.notebooks.generate import notebook_text
+
     top = lab.name
     files: dict[str, Path | str] = {}
     files |= _lab_files(lab, top, hidden=False)
     files |= _package_files(f"{top}/.dlgrade/")
     files[f"{top}/{lab.student_file}"] = lab.template
+    files[f"{top}/{lab.module}.ipynb"] = notebook_text(lab)
     files[f"{top}/dlgrade"] = LAUNCHER.format(lab=lab.name)
     files[f"{top}/requirements.txt"] = requirements(lab, hidden=False) + (
         "torch>=2.4\n" if lab.framework == "torch" else "")
     torch_note = (" and CPU torch: `pip install torch --index-url https://download.pytorch.org/whl/cpu`"
                   if lab.framework == "torch" else "")
     files[f"{top}/README.md"] = STUDENT_README.format(title=lab.title, lab=lab.name,
-                                                      student_file=lab.student_file, torch_note=torch_note)
+                                                      student_file=lab.student_file, torch_note=torch_note,
+                                                      notebook=f"{lab.module}.ipynb")
     return write_zip(out / lab.name / "student.zip", files, executable=[f"{top}/dlgrade"])
 
 
@@ -115,5 +128,12 @@ def autograder_package(lab: Lab, out: Path) -> Path:
     return write_zip(out / lab.name / "autograder.zip", files, executable=["setup.sh", "run_autograder"])
 
 
-def release(lab: Lab, out: Path) -> list[Path]:
+def release(lab: Lab, out: Path, format: str = "gradescope") -> list[Path]:
+    """The student bundle and the autograder of ``format`` (one of ``FORMATS``)."""
+    if format == "otter":
+        from autograder.release.otter import otter_package
+
+        return [student_bundle(lab, out), otter_package(lab, out)]
+    if format != "gradescope":
+        raise ValueError(f"unknown release format {format!r}; known: {', '.join(FORMATS)}")
     return [student_bundle(lab, out), autograder_package(lab, out)]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.toolkit.compare import Mismatch, assert_close, expect_array, expect_scalar
+from autograder.toolkit.compare import Mismatch, assert_close, default_floor, expect_array, expect_scalar
 from autograder.toolkit.remote import StudentFunction
 
 
@@ -33,6 +33,13 @@ def _evaluate(f: Callable | StudentFunction, points: list[dict[str, Any]], pick:
             r = f(**p)
             results.append(r if pick is None else r[pick])
     return np.array([_objective(r, dout, "output", function) for r in results])
+
+
+def _floor(numeric: np.ndarray, values: np.ndarray, h: float, rtol: float) -> float:
+    """The quantity's own scale, but never below what rounding in f leaves in a central difference
+    (about eps * |f| / h): a gradient whose entries are all tiny is compared at that noise level."""
+    noise = 1e-16 * float(np.max(np.abs(values), initial=0.0)) / h
+    return max(default_floor(numeric), 10 * noise / rtol)
 
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: np.ndarray | None = None,
@@ -73,7 +80,8 @@ def check_gradients(f: Callable | StudentFunction, inputs: dict[str, np.ndarray]
                     points.append(inputs | {name: moved} | extra)
             values = _evaluate(f, points, pick, dout, function)
             numeric = ((values[0::2] - values[1::2]) / (2 * h)).reshape(x.shape)
-            assert_close(grad, numeric, name=f"d{name}", rtol=rtol, floor=floor, function=function)
+            assert_close(grad, numeric, name=f"d{name}", rtol=rtol, function=function,
+                         floor=floor if floor is not None else _floor(numeric, values, h, rtol))
             continue
         rng = np.random.default_rng(seed)
         vs = rng.standard_normal((directions, *x.shape))

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from autograder.sandbox import isolation
-from tests.hostile.conftest import CANARY, REFERENCE, TEMPLATE, Case, Run, assert_contained, sandbox_of
+from tests.hostile.battery import CANARY, REFERENCE, TEMPLATE, Case, Run, assert_contained, sandbox_of
 
 MARK = '''
 import ctypes as _ctypes
@@ -93,10 +93,10 @@ def _grab(path, limit=1 << 20):
     except Exception as exc:
         return
     text = data.decode("latin-1")
-    _FOUND.append(path + ": " + text[:3000])
+    _FOUND.append(path + ": " + text[:300])
     at = text.find("DLGRADE-CANARY")
     if at >= 0:
-        _FOUND.append("FOUND " + text[at:at + 60])
+        _FOUND.append("FOUND " + path + " " + text[at:at + 60])
 
 
 for _p in ["HIDDEN_PATH_", "REF_PATH_", *glob.glob("OUT_DIR_/*"), *glob.glob("OUT_DIR_/*/*")]:
@@ -555,7 +555,8 @@ def test_the_battery_sees_an_attack_that_works(graded, case):
     if case.network:
         assert run.connections, "the detector missed a connection to the loopback server"
     else:
-        assert CANARY in run.outputs, "the detector missed the canary in the outputs"
+        assert CANARY in run.outputs, "the detector missed the canary in the outputs: " + json.dumps(
+            [t["output"][:500] for t in run.data["tests"]])
 
 
 def test_battery_ran_under_the_strongest_isolation_here(graded):

@@ -1,7 +1,7 @@
 """A correct siamese_triplet lab in another style: distances from the Gram matrix, a hand-made
-safe square root, per-anchor Python loops for batch-hard mining, the full (N, N, N) cube for batch-all, class-first triplet
-sampling, a different network, and random-triplet training. It must get full marks: the tests may
-not depend on the reference's choices."""
+safe square root, per-anchor Python loops for batch-hard mining, the full (N, N, N) cube for
+batch-all, class-first triplet sampling, a different network, and random-triplet training. It must
+get full marks: the tests may not depend on the reference's choices."""
 
 import numpy as np
 import torch

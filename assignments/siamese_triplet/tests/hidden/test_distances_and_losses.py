@@ -5,6 +5,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from _siamese_triplet_util import (
+    assert_grad_close,
     contrastive,
     distances,
     draw_until,
@@ -13,7 +14,6 @@ from _siamese_triplet_util import (
     f64,
     ints,
     lattice_points,
-    assert_grad_close,
     numerical_grad,
     point_sets,
     triplet,
@@ -90,7 +90,8 @@ def test_contrastive_drawn(student, n, dim, margin, seed):
         assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_grad(f, x), name=f"d{name}")
 
 
-@graded(points=2, function="contrastive_loss", hint="is_same may be a bool tensor: convert it with .float() (or .to(d.dtype)).")
+@graded(points=2, function="contrastive_loss",
+        hint="is_same may be a bool tensor: convert it with .float() (or .to(d.dtype)).")
 def test_contrastive_bool_is_same(student):
     """contrastive_loss with a boolean is_same"""
     g = np.random.default_rng(5)
@@ -139,7 +140,8 @@ def triplet_batches(draw):
     return (*draw_until(g, make, ok), margin)
 
 
-@graded(points=3, function="triplet_loss", hint="Your loss should equal F.triplet_margin_loss(a, p, n, margin, p=2, eps=0).")
+@graded(points=3, function="triplet_loss",
+        hint="Your loss should equal F.triplet_margin_loss(a, p, n, margin, p=2, eps=0).")
 @settings(max_examples=15)
 @given(batch=triplet_batches())
 def test_triplet_against_torch(student, batch):
@@ -154,7 +156,8 @@ def test_triplet_against_torch(student, batch):
         assert_grad_close(expect_grad(got, a.shape, name=f"d{name}"), t.grad.numpy(), name=f"d{name}")
 
 
-@graded(points=3, function="triplet_loss", hint="relu(d_ap - d_an + margin): the gradient is 0 where the hinge is inactive.")
+@graded(points=3, function="triplet_loss",
+        hint="relu(d_ap - d_an + margin): the gradient is 0 where the hinge is inactive.")
 @settings(max_examples=15)
 @given(batch=triplet_batches())
 def test_triplet_gradients(student, batch):

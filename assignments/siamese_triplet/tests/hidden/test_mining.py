@@ -4,6 +4,7 @@ embeddings, and triplet sampling."""
 
 import numpy as np
 from _siamese_triplet_util import (
+    assert_grad_close,
     batch_all,
     batch_hard,
     expect_grad,
@@ -12,7 +13,6 @@ from _siamese_triplet_util import (
     ints,
     lattice_points,
     mining_inputs,
-    assert_grad_close,
     numerical_grad,
     unpack_pair,
 )

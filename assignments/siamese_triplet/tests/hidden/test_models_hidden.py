@@ -2,13 +2,14 @@
 
 import numpy as np
 from _siamese_triplet_util import digits_split, f32, ints, probe, recall, recall_inputs
+from hypothesis import given, settings
 
 from autograder.toolkit import Mismatch, assert_close, expect_array, expect_scalar, graded
-from hypothesis import given, settings
 
 
 @graded(points=3, function="recall_at_k",
-        hint="A hit when any of the k nearest other points shares the label (not only the k-th); never the point itself.")
+        hint="A hit when any of the k nearest other points shares the label (not only the k-th); never the "
+             "point itself.")
 @settings(max_examples=20)
 @given(inputs=recall_inputs(max_k=4))
 def test_recall_at_k(student, inputs):

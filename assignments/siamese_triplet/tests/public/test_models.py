@@ -53,7 +53,8 @@ def test_training_reaches_recall(student):
     X_train, y_train, X_test, y_test = digits_split()
     recalls = []
     for seed in SEEDS:
-        report = probe(student, "train_triplet", "train_and_embed", X_train, y_train, X_test, seed=seed, embedding_dim=2)
+        report = probe(student, "train_triplet", "train_and_embed", X_train, y_train, X_test, seed=seed,
+                       embedding_dim=2)
         e = judged_embeddings(report, len(y_test)).astype(np.float64)
         recalls.append(recall(e, y_test, 1))
         if recalls[-1] >= RECALL_THRESHOLD:

@@ -1,0 +1,53 @@
+"""One local grading process of a batch: ``python -m autograder.batch.runner LAB {all|public} SANDBOX``.
+
+It reads one JSON line per submission on stdin (``{"student", "submission", "out"}``), grades it
+with the submissions folder and the output folder out of its worker's sight,
+writes its results.json atomically and answers one JSON line on its protocol channel (the stdout
+it was started with). Only plain data crosses. Student code never runs here: the engine gives it
+a worker process of its own, so what this process prints or raises is the harness's alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+
+def _die_with_parent() -> None:
+    # A batch killed with SIGKILL leaves no orphaned graders behind (Linux; elsewhere they exit at EOF).
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    _die_with_parent()
+    lab_name, tests, sandbox = argv
+    # The protocol keeps the original stdout; anything else printed goes to stderr (the log).
+    channel = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    from autograder.batch.jobs import results_for, store
+    from autograder.labs import find_lab
+
+    lab = find_lab(lab_name)
+    channel.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        job = json.loads(line)
+        submission = Path(job["submission"])
+        protect = (submission.resolve().parent, Path(job["out"]).resolve())
+        _report, data = results_for(lab, submission, hidden=tests == "all", sandbox=sandbox, protect=protect)
+        store(job["out"], job["student"], data)
+        channel.write(json.dumps({"student": job["student"], "score": data.get("score", 0)}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
