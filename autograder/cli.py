@@ -1,4 +1,4 @@
-"""The ``dlgrade`` command: check, grade, validate, templates, release, batch, report."""
+"""The ``dlgrade`` command: check, grade, validate, templates, release, notebook, batch, report."""
 
 from __future__ import annotations
 
@@ -115,6 +115,15 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notebook(args: argparse.Namespace) -> int:
+    from autograder.notebooks.generate import write_notebook
+
+    lab = find_lab(args.lab)
+    path = write_notebook(lab, Path(args.out) if args.out else Path(f"{lab.module}.ipynb"))
+    console.print(f"wrote {path}")
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import BatchError, run_batch
 
@@ -182,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("gradescope", "otter"), default="gradescope",
                    help="the autograder's format: dlgrade's own for Gradescope, or otter-grader's")
     p.set_defaults(run=cmd_release)
+
+    p = sub.add_parser("notebook", help="write a lab's student notebook (release puts it in student.zip)")
+    p.add_argument("lab")
+    p.add_argument("--out", help="the notebook to write (default ./<lab>.ipynb)")
+    p.set_defaults(run=cmd_notebook)
 
     p = sub.add_parser("batch", help="grade a folder of submissions (one file, folder or zip per student)")
     p.add_argument("lab")

@@ -25,7 +25,7 @@ from autograder.batch.jobs import (
     finished,
     open_batch,
     results_path,
-    test_columns,
+    gradebook_columns,
     write_gradebook,
 )
 from autograder.labs import Lab
@@ -88,5 +88,5 @@ def run_batch(lab: Lab, submissions: Path, out: Path, *, jobs: int = 1, schedule
 
             run_local(lab, todo, out, jobs=max(1, jobs), hidden=hidden, sandbox=sandbox, done=done)
     summary.seconds = time.monotonic() - started
-    summary.gradebook = write_gradebook(out, [s.student for s in everyone], test_columns(lab, hidden))
+    summary.gradebook = write_gradebook(out, [s.student for s in everyone], gradebook_columns(lab, hidden))
     return summary

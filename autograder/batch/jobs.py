@@ -108,13 +108,11 @@ def open_batch(out: Path, lab: Lab, hidden: bool, submissions: Path) -> None:
             raise BatchError(f"{out} holds a batch of {old.get('lab')} ({old.get('tests')} tests), not of "
                              f"{lab.name} ({manifest['tests']} tests): choose another --out")
     write_atomic(path, manifest)
+    for stale in Path(out).glob(f"*/.{RESULTS}.*.tmp"):  # left by a batch killed in mid-write
+        stale.unlink(missing_ok=True)
 
 
-def read_manifest(out: Path) -> dict[str, Any]:
-    return json.loads((Path(out) / MANIFEST).read_text())
-
-
-def test_columns(lab: Lab, hidden: bool) -> list[str]:
+def gradebook_columns(lab: Lab, hidden: bool) -> list[str]:
     """The lab's test names, as results.json names them, in the order the tests run."""
     from autograder.grading.engine import collect
 
@@ -167,6 +165,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a report or gradebook from a web server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -58,6 +58,8 @@ def grade(lab: Lab, submission: Path, *, hidden: bool = True, stop_early: bool =
             _run_pytest(lab, plugin, workdir, hidden, stop_early)
         finally:
             client.stop()
+        if client.sandbox_error is not None:  # the machine's fault, not the submission's: no grade
+            raise client.sandbox_error
         if plugin.collect_errors:
             raise LabTestError("the lab's tests did not load:\n" + "\n".join(plugin.collect_errors))
         report.tests = plugin.outcomes

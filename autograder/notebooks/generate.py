@@ -48,7 +48,7 @@ class _Chunk:
         return []
 
 
-def tested_groups(lab: Lab) -> list[str]:
+def graded_groups(lab: Lab) -> list[str]:
     """The functions and classes the public tests grade, in the tests' order (``Net.loss`` -> ``Net``)."""
     from autograder.grading.engine import collect
 
@@ -65,7 +65,7 @@ def build_notebook(lab: Lab, groups: list[str] | None = None):
     """The notebook (an ``nbformat`` node) for ``lab``."""
     import nbformat
 
-    groups = tested_groups(lab) if groups is None else groups
+    groups = graded_groups(lab) if groups is None else groups
     text = lab.instructions.read_text() if lab.instructions.exists() else f"# {lab.title}\n"
     chunks = _chunks(text)
     unplaced = _assign(chunks, groups)

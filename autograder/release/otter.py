@@ -80,7 +80,7 @@ def question_name(function: str | None) -> str:
     return re.sub(r"\W", "_", group)
 
 
-def test_files(lab: Lab, tests: list[TestOutcome]) -> dict[str, str]:
+def question_files(lab: Lab, tests: list[TestOutcome]) -> dict[str, str]:
     """``tests/<question>.py`` for every question, in the order of the lab's tests."""
     questions: dict[str, list[TestOutcome]] = {}
     for t in tests:
@@ -102,7 +102,7 @@ def otter_package(lab: Lab, out: Path, *, hidden: bool = True) -> Path:
     from autograder.release.build import PACKAGE, requirements
 
     files: dict[str, Path | str] = {}
-    files |= test_files(lab, collect(lab, hidden=hidden))
+    files |= question_files(lab, collect(lab, hidden=hidden))
     files |= tree(PACKAGE, "files/autograder")
     exclude = ["mutants"] + ([] if hidden else ["tests/hidden"])
     files |= tree(lab.directory, f"files/assignments/{lab.name}", exclude=exclude)

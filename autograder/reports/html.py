@@ -44,6 +44,7 @@ class LabStats:
     folder: Path
     scores: dict[str, float] = field(default_factory=dict)  # student -> total
     ungraded: list[str] = field(default_factory=list)  # grading broke down or could not finish
+    unimportable: list[str] = field(default_factory=list)  # scored, but no test could run their code
     tests: dict[str, TestStats] = field(default_factory=dict)
     max_score: float = 0.0
 
@@ -82,14 +83,26 @@ def _load(root: Path) -> LabStats:
             continue
         stats.scores[student] = float(data.get("score", 0))
         stats.max_score = max(stats.max_score, sum(float(t.get("max_score", 0)) for t in tests))
-        for t in tests:
+        kinds = [_kind(t) for t in tests]
+        if kinds and all(k == "import" for k in kinds):
+            # Nothing ran: counting it against every test would hide what the class gets wrong.
+            stats.unimportable.append(student)
+            continue
+        for t, kind in zip(tests, kinds, strict=True):
             name = t.get("name", "?")
             entry = stats.tests.setdefault(name, TestStats(name, float(t.get("max_score", 0))))
             entry.attempts += 1
-            if t.get("status") == "failed" or float(t.get("score", 0)) < float(t.get("max_score", 0)):
+            if kind:
                 entry.failures += 1
-                entry.kinds[next((k for k in t.get("tags", []) if k in _KINDS), "fail")] += 1
+                entry.kinds[kind] += 1
     return stats
+
+
+def _kind(test: dict) -> str:
+    """How a test of results.json failed ("" when it passed)."""
+    if test.get("status") != "failed" and float(test.get("score", 0)) >= float(test.get("max_score", 0)):
+        return ""
+    return next((k for k in test.get("tags", []) if k in _KINDS), "fail")
 
 
 def write_report(folder: Path, out: Path | None = None) -> Path:
@@ -133,6 +146,9 @@ def _lab_section(stats: LabStats) -> str:
     if stats.ungraded:
         parts.append(f"<p class=\"muted\">Not graded ({len(stats.ungraded)}): "
                      f"{html.escape(', '.join(stats.ungraded))}</p>")
+    if stats.unimportable:
+        parts.append(f"<p class=\"muted\">Could not be imported, left out of the failure rates "
+                     f"({len(stats.unimportable)}): {html.escape(', '.join(stats.unimportable))}</p>")
     if stats.scores:
         parts.append(_img(_distribution_plot(stats), f"score distribution of {stats.lab}"))
     worst = [t for t in stats.worst_tests() if t.attempts][:_WORST_SHOWN]

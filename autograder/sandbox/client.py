@@ -20,8 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.failures import (ImportFailure, SandboxUnavailable, StudentError, SubmissionFailure, WorkerDied,
-                                 WorkerTimeout)
+from autograder.failures import (
+    ImportFailure,
+    SandboxUnavailable,
+    StudentError,
+    SubmissionFailure,
+    WorkerDied,
+    WorkerTimeout,
+)
 from autograder.sandbox import isolation, teardown
 from autograder.sandbox.launch import Staging, worker_command
 from autograder.sandbox.limits import Limits
@@ -73,6 +79,7 @@ class WorkerClient:
         self.poisoned: Exception | None = None
         self.plan = isolation.plan(spec.sandbox)  # strict without strong isolation raises here
         self.protected = isolation.protect_by_permissions(spec.protect, self.plan)
+        self.sandbox_error: SandboxUnavailable | None = None  # grading must stop, not score
         self.applied: dict = {}
         self._staging: Staging | None = None
         self._info: int | None = None
@@ -155,8 +162,9 @@ class WorkerClient:
             said = self.output.take().strip().splitlines()
             self.stop()
             detail = next((line for line in reversed(said) if "dlgrade-sandbox:" in line), said[-1] if said else "")
-            raise SandboxUnavailable(f"the worker could not start in its sandbox ({self.plan.summary()}): "
-                                     f"{detail or exc}") from None
+            self.sandbox_error = SandboxUnavailable(
+                f"the worker could not start in its sandbox ({self.plan.summary()}): {detail or exc}")
+            raise self.sandbox_error from None
         self.output.take()  # the interpreter's start-up noise is not the submission's output
 
     def stop(self) -> None:
@@ -229,6 +237,8 @@ class WorkerClient:
             raise
 
     def _request(self, req: dict, function: str | None) -> Any:
+        if self.sandbox_error is not None:
+            raise self.sandbox_error
         if self.proc is None:
             self._start()
         if self.pending_seed is not None:

@@ -46,7 +46,7 @@ class WorkerCommand:
 
 
 def _chown_tree(path: Path, gid: int) -> None:
-    for dirpath, dirnames, filenames in os.walk(path):
+    for dirpath, _dirnames, filenames in os.walk(path):
         os.chown(dirpath, 0, gid)
         os.chmod(dirpath, 0o750)
         for name in filenames:
@@ -214,6 +214,8 @@ def worker_command(plan: Plan, staging: Staging, limits: Limits, read_fd: int, w
     config: dict = {"rlimits": rlimits, "home": home}
     if plan.user:
         config["drop"] = [plan.user[1], plan.user[2]]
+    if not inside and sys.platform.startswith("linux"):
+        config["parent"] = os.getpid()
     roots = python_roots()
     secrets = [os.path.realpath(p) for p in protect if os.path.exists(p)]
     masked = forbidden_locations(forbidden)

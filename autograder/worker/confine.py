@@ -1,9 +1,10 @@
 """What the worker does to itself before anything of the submission runs.
 
 The harness passes a JSON configuration (argv[3]); ``confine`` applies it, in this order:
-resource limits, the drop to the dedicated user (when the harness is root), the working directory,
-no_new_privs, Landlock (file system, TCP and signal scoping), a seccomp filter. Then the worker
-reports on its response channel which layers it applied ("ready"), before it reads any request:
+resource limits, the drop to the dedicated user (when the harness is root), death with the
+harness (without bubblewrap, which does that itself), the working directory, no_new_privs,
+Landlock (file system, TCP and signal scoping), a seccomp filter. Then the worker reports on its
+response channel which layers it applied ("ready"), before it reads any request:
 nothing the submission does can forge that report, because the submission is imported only by the
 first request. A layer that was asked for and cannot be applied ends the worker with status 111
 and one line on stderr; the harness then refuses to grade rather than grade with less isolation
@@ -25,6 +26,7 @@ import sys
 
 SANDBOX_FAILED = 111
 
+_PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_SECCOMP = 22
 _PR_SET_NO_NEW_PRIVS = 38
@@ -305,6 +307,12 @@ def confine(config_json: str) -> dict:
             uid, gid = config["drop"]
             drop_user(int(uid), int(gid))
             applied["uid"] = int(uid)
+        if config.get("parent"):
+            # Without a pid namespace nothing else ends the worker if the harness dies abruptly.
+            # (Set after the drop: a change of credentials clears it.)
+            _check(_libc().prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PDEATHSIG)")
+            if os.getppid() != int(config["parent"]):
+                raise ConfineError("the harness is gone")
         home = config.get("home")
         if home:
             os.chdir(home)

@@ -90,7 +90,12 @@ class Worker:
         if isinstance(value, Tensor):
             import torch
 
-            dtype = getattr(torch, value.dtype) if value.dtype else torch.get_default_dtype()
+            if value.dtype:
+                dtype = getattr(torch, value.dtype)
+            elif value.array.dtype.kind == "f":
+                dtype = torch.get_default_dtype()
+            else:  # labels and masks keep their integer or bool type
+                dtype = None
             return torch.tensor(value.array, dtype=dtype, requires_grad=value.requires_grad)
         if type(value) is tuple:
             return tuple(self.from_wire(v) for v in value)

@@ -70,6 +70,7 @@ class Case:
     check: object = None  # extra check(run) -> None
     sandbox: str = "auto"
     exec: bool = False  # a fresh `python -m autograder` (else a fork of a preloaded one: same code)
+    as_user: tuple[int, int] | None = None  # grade as this (uid, gid): the unprivileged path of a laptop
 
 
 @dataclass
@@ -97,11 +98,13 @@ class Run:
         return found[0]
 
 
-def _exec_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[int, str, str, str]:
-    """`python -m autograder ARGV`: exactly what `dlgrade` runs."""
+def _exec_cli(argv: list[str], env: dict, cwd: Path, timeout: float,
+              as_user: tuple[int, int] | None = None) -> tuple[int, str, str, str]:
+    """`python -m autograder ARGV`: exactly what `dlgrade` runs (as ``as_user``, when given)."""
+    extra = {"user": as_user[0], "group": as_user[1], "extra_groups": []} if as_user else {}
     try:
         done = subprocess.run([sys.executable, "-m", "autograder", *argv], env=env, cwd=str(cwd),
-                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, **extra)
     except subprocess.TimeoutExpired as exc:
         return (-1, (exc.stdout or b"").decode("utf-8", "replace"), (exc.stderr or b"").decode("utf-8", "replace"),
                 "grading did not finish")
@@ -231,7 +234,7 @@ class Battery:
         self.results = self.base / "results"
         for folder in (self.work, self.results):
             folder.mkdir()
-        for dirpath, dirnames, filenames in os.walk(self.base):
+        for dirpath, _dirnames, filenames in os.walk(self.base):
             os.chmod(dirpath, 0o755)
             for name in filenames:
                 os.chmod(os.path.join(dirpath, name), 0o644)
@@ -242,7 +245,7 @@ class Battery:
         shutil.rmtree(self.base, ignore_errors=True)
 
     def key(self, case: Case) -> str:
-        return f"{case.name}[{case.disable or case.sandbox}]"
+        return f"{case.name}[{case.disable or case.sandbox}{'-as-user' if case.as_user else ''}]"
 
     def run(self, case: Case) -> Run:
         marker = "dlh" + secrets.token_hex(5)
@@ -271,7 +274,13 @@ class Battery:
             env["DLGRADE_SANDBOX_DISABLE"] = case.disable
         argv = ["grade", LAB, str(submission), "--out", str(out), "--quiet", "--sandbox", case.sandbox]
         started = time.monotonic()
-        if case.exec or os.environ.get("DLGRADE_BATTERY_EXEC"):
+        if case.as_user:
+            for folder in (case_dir, out_dir):
+                os.chown(folder, *case.as_user)
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(case_dir), **{k: env[k] for k in (
+                "DLGRADE_ROOT", "DLGRADE_HOSTILE_CANARY", "PYTHONPATH", "DLGRADE_SANDBOX_DISABLE") if k in env}}
+            rc, stdout, stderr, error = _exec_cli(argv, env, case_dir, case.bound + 60, case.as_user)
+        elif case.exec or os.environ.get("DLGRADE_BATTERY_EXEC"):
             rc, stdout, stderr, error = _exec_cli(argv, env, case_dir, case.bound + 60)
         else:
             rc, stdout, stderr, error = _forked_cli(argv, env, case_dir, case.bound + 60)

@@ -15,6 +15,7 @@ layers exist here; what cannot run here is skipped with the reason.
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import pytest
@@ -451,7 +452,8 @@ def add(x, y):
         "    sys.stderr.write('y' * 10_000_000)\n    return _honest_add(x, y)\n"), max_score=10, check=small_output),
     Case("network_to_loopback_server", on_reference(NETWORK), max_score=10, network=True),
     Case("ignore_sigterm_and_spin", on_reference(
-        "import signal\nfor _s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n    signal.signal(_s, signal.SIG_IGN)\n"
+        "import signal\nfor _s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+        "    signal.signal(_s, signal.SIG_IGN)\n"
         "_mark()\n_honest_scale = scale\n\n\ndef scale(x, a):\n    while True:\n        pass\n"),
         max_score=10 - 2, bound=50, check=timed_out("scale an array")),
     Case("import_torch_in_numpy_lab", on_reference("import torch\n"), max_score=0, check=forbidden_reported),
@@ -499,6 +501,15 @@ def _fallback(case: Case, disable: str) -> Case:
 
 
 ALL = [*CASES, *(_fallback(c, d) for d, names in FALLBACKS.items() for c in CASES if c.name in names)]
+
+# Grading as an unprivileged user (a laptop, a container without root): bubblewrap in a user
+# namespace, the worker under the harness' own uid. Run as the dedicated user where root can.
+_host = isolation.probe_host()
+_UNPRIVILEGED = (_host.user[1], _host.user[2]) if _host.root and _host.user else None
+AS_USER = ("read_hidden_tests_reference_and_harness_memory", "environment_secrets", "setsid_daemon",
+           "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json")
+ALL += [Case(c.name, c.source, c.max_score, c.bound, network=c.network, check=c.check, as_user=_UNPRIVILEGED or (0, 0))
+        for c in CASES if c.name in AS_USER]
 # The battery's own detectors, proven on attacks that succeed without a sandbox.
 DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, sandbox="none")
              for c in CASES if c.name in ("read_hidden_tests_reference_and_harness_memory",
@@ -507,6 +518,13 @@ DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, san
 
 def _skip_reason(case: Case) -> str | None:
     host = isolation.probe_host()
+    if case.as_user:
+        if not host.root or host.user is None:
+            return "grading as an unprivileged user is tried from root, with the dedicated user: " + (
+                host.user_note or "not root")
+        if not isolation.user_runs_python(host.user[1], host.user[2]):
+            return f"{host.user[0]} cannot run {sys.executable} (scripts/setup_sandbox.sh grants that)"
+        return None
     if not case.disable:
         return None
     if "bwrap" in case.disable and host.bwrap is None:
@@ -519,6 +537,8 @@ def _skip_reason(case: Case) -> str | None:
 
 
 def _id(case: Case) -> str:
+    if case.as_user:
+        return case.name + "-as-unprivileged-user"
     if case.sandbox == "none":
         return case.name + "-sandbox-none"
     return case.name + (f"-without-{case.disable.replace(',', '-')}" if case.disable else "")
@@ -543,8 +563,13 @@ def test_hostile_submission_is_contained(graded, case):
         pytest.skip(reason)
     run = graded.runs[graded.key(case)]
     assert_contained(run)
+    layers = sandbox_of(run)["layers"]
     if case.disable:
-        assert "bubblewrap" not in sandbox_of(run)["layers"], sandbox_of(run)
+        assert "bubblewrap" not in layers, layers
+    if case.as_user:
+        assert not any(layer.startswith("uid:") for layer in layers), layers
+        if isolation.probe_host().bwrap:
+            assert "bubblewrap" in layers, layers
 
 
 @pytest.mark.parametrize("case", DETECTORS, ids=_id)
@@ -561,7 +586,8 @@ def test_the_battery_sees_an_attack_that_works(graded, case):
 
 def test_battery_ran_under_the_strongest_isolation_here(graded):
     """The auto runs used every layer this machine offers (and say so in results.json)."""
-    runs = [r for r in graded.runs.values() if not r.case.disable and r.case.sandbox == "auto" and r.data]
+    runs = [r for r in graded.runs.values()
+            if not r.case.disable and not r.case.as_user and r.case.sandbox == "auto" and r.data]
     if not runs:
         pytest.skip("no auto run of the battery was selected")
     host = isolation.probe_host()
