@@ -29,6 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         console.print(f"[red]{exc}[/red]")
         return 2
     render(report, console, title=f"{lab.title}: public tests on {target.name}")
+    console.print(f"[dim]{_sandbox_line(report.extra.get('sandbox', {}))}[/dim]", highlight=False)
     console.print("[dim]Hidden tests run when you submit; they check the harder cases too.[/dim]")
     return 0
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.grading.outcomes import GradeReport
+from autograder.grading.outcomes import GradeReport, TestOutcome
 from autograder.labs import Lab
 from autograder.results.gradescope import error_results, to_results, validate, write_atomic
 
@@ -112,11 +112,31 @@ def open_batch(out: Path, lab: Lab, hidden: bool, submissions: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def gradebook_columns(lab: Lab, hidden: bool) -> list[str]:
-    """The lab's test names, as results.json names them, in the order the tests run."""
+def use_grading_profile() -> None:
+    """Load grading's hypothesis profile before anything imports a lab's tests in this process.
+
+    ``@settings`` takes hypothesis' defaults as they are when a test module is imported, and the
+    engine caches test modules: imported first by ``collect`` (a broken submission, a gradebook's
+    columns), they would keep hypothesis' 200 ms deadline for every later grading here.
+    """
+    from hypothesis import settings
+
+    from autograder.grading.plugin import HYPOTHESIS_PROFILE
+
+    settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def collect_tests(lab: Lab, hidden: bool) -> list[TestOutcome]:
+    """``engine.collect``, safe to call before any grading in the same process."""
     from autograder.grading.engine import collect
 
-    report = GradeReport(lab=lab.name, submission="", tests=collect(lab, hidden=hidden))
+    use_grading_profile()
+    return collect(lab, hidden=hidden)
+
+
+def gradebook_columns(lab: Lab, hidden: bool) -> list[str]:
+    """The lab's test names, as results.json names them, in the order the tests run."""
+    report = GradeReport(lab=lab.name, submission="", tests=collect_tests(lab, hidden))
     return _unique([t["name"] for t in to_results(report)["tests"]])
 
 

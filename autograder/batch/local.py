@@ -34,13 +34,16 @@ def hard_limit(lab: Lab) -> float:
     return limits.total_timeout + limits.import_timeout + 2 * limits.test_timeout + 120
 
 
+def runner_argv(lab: Lab, hidden: bool, sandbox: str) -> list[str]:
+    return [sys.executable, "-m", "autograder.batch.runner", lab.name, "all" if hidden else "public", sandbox]
+
+
 class _Runner:
     def __init__(self, lab: Lab, hidden: bool, sandbox: str, log: Path) -> None:
         env = os.environ | _THREADS | {"PYTHONUNBUFFERED": "1"}
         self.log = log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.batch.runner", lab.name, "all" if hidden else "public",
-             sandbox],
+            runner_argv(lab, hidden, sandbox),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env, start_new_session=True)
         self.buffer = b""
         self.ready = False

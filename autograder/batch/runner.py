@@ -34,9 +34,10 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
-    from autograder.batch.jobs import results_for, store
+    from autograder.batch.jobs import results_for, store, use_grading_profile
     from autograder.labs import find_lab
 
+    use_grading_profile()
     lab = find_lab(lab_name)
     channel.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:

@@ -95,6 +95,16 @@ def _pytest_main(lab: Lab, args: list[str], plugin: object, hidden: bool) -> Non
             pytest.main(args, plugins=[plugin])
     finally:
         sys.path[:] = saved_path
+        _forget_lab_modules(lab)
+
+
+def _forget_lab_modules(lab: Lab) -> None:
+    """Labs share test module names (tests/hidden/test_oracle.py): a later grading in this process
+    must import its own, not find another lab's in sys.modules."""
+    folder = str(lab.directory)
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(folder):
+            del sys.modules[name]
 
 
 def _run_pytest(lab: Lab, plugin: GradingPlugin, workdir: Path, hidden: bool, stop_early: bool) -> None:

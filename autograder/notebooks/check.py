@@ -26,9 +26,11 @@ def public_report(lab: str | Lab, *functions: str, source: str | Path | None = N
     ``source`` is the student's file (``<lab>.py`` in the current folder by default), anything else
     ``dlgrade grade`` accepts (a folder, a .zip, a .ipynb), or ``CELLS``.
     """
+    from autograder.batch.jobs import use_grading_profile
     from autograder.grading.engine import grade
     from autograder.notebooks.select import selected
 
+    use_grading_profile()
     lab = find_lab(lab) if isinstance(lab, str) else lab
     with _source_path(lab, source) as path, selected(functions):
         report = grade(lab, path, hidden=False)

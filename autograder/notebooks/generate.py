@@ -50,10 +50,10 @@ class _Chunk:
 
 def graded_groups(lab: Lab) -> list[str]:
     """The functions and classes the public tests grade, in the tests' order (``Net.loss`` -> ``Net``)."""
-    from autograder.grading.engine import collect
+    from autograder.batch.jobs import collect_tests
 
     groups: list[str] = []
-    for outcome in collect(lab, hidden=False):
+    for outcome in collect_tests(lab, hidden=False):
         if outcome.function:
             group = outcome.function.split(".")[0]
             if group not in groups:

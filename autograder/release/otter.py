@@ -98,11 +98,11 @@ def question_files(lab: Lab, tests: list[TestOutcome]) -> dict[str, str]:
 
 def otter_package(lab: Lab, out: Path, *, hidden: bool = True) -> Path:
     """Write ``out/<lab>/otter/autograder.zip``; ``hidden=False`` exports the public tests only."""
-    from autograder.grading.engine import collect
+    from autograder.batch.jobs import collect_tests
     from autograder.release.build import PACKAGE, requirements
 
     files: dict[str, Path | str] = {}
-    files |= question_files(lab, collect(lab, hidden=hidden))
+    files |= question_files(lab, collect_tests(lab, hidden))
     files |= tree(PACKAGE, "files/autograder")
     exclude = ["mutants"] + ([] if hidden else ["tests/hidden"])
     files |= tree(lab.directory, f"files/assignments/{lab.name}", exclude=exclude)
@@ -139,6 +139,13 @@ class InProcessClient:
         self.starts = 1
         self.pending_seed: int | None = None
         self.poisoned: Exception | None = None
+
+    @classmethod
+    def for_file(cls, lab: Lab, path: Path) -> InProcessClient:
+        """The submission at ``path``, imported into this process (baselines and benchmarks)."""
+        from autograder.worker.main import _import_file
+
+        return cls(_import_file(lab.module, str(Path(path).resolve())), lab)
 
     def begin_test(self, seed: int, deadline: float) -> None:
         self.pending_seed, self.poisoned = seed, None  # no deadline: nothing could enforce it here

@@ -210,7 +210,7 @@ def _distribution_plot(stats: LabStats) -> bytes:
 
 
 def _failure_plot(lab: str, worst: list[TestStats]) -> bytes:
-    fig = _figure(8, 0.8 + 0.28 * len(worst))
+    fig = _figure(8, max(2.2, 0.8 + 0.28 * len(worst)))
     ax = fig.subplots()
     names = [t.name if len(t.name) <= 60 else t.name[:57] + "..." for t in worst]
     ax.barh(range(len(worst)), [100 * t.failure_rate for t in worst], color="#c44e52")

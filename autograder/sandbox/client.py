@@ -83,6 +83,8 @@ class WorkerClient:
         self.applied: dict = {}
         self._staging: Staging | None = None
         self._info: int | None = None
+        self._info_data = b""
+        self._children_before: set[int] = set()
         self._tmp_before: dict | None = None
 
     def sandbox_report(self) -> dict:
@@ -114,12 +116,14 @@ class WorkerClient:
         info_w = None
         if plan.bwrap:
             self._info, info_w = os.pipe()
+            self._info_data = b""
             os.set_blocking(self._info, False)
             fds.append(info_w)
         cmd = worker_command(plan, self._staging, self.spec.limits, req_r, resp_w, info_w,
                              forbidden=self.spec.forbidden, protect=self.spec.protect)
         if not plan.pid_namespace:
             teardown.become_subreaper()
+            self._children_before = teardown.children_of(os.getpid())  # never the worker's orphans
             if plan.user and not plan.landlock:
                 self._tmp_before = teardown.snapshot_shared_tmp()
         try:
@@ -127,6 +131,12 @@ class WorkerClient:
                 cmd.argv, env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, pass_fds=tuple(fds), start_new_session=True,
             )
+        except BaseException:
+            for fd in (req_w, resp_r, self._info):
+                if fd is not None:
+                    _close(fd)
+            self._info = None
+            raise
         finally:
             for fd in fds:
                 os.close(fd)
@@ -175,7 +185,8 @@ class WorkerClient:
             if inner is not None:
                 try:
                     os.kill(inner, signal.SIGKILL)  # the namespace's init: the kernel kills the rest
-                except (ProcessLookupError, PermissionError):
+                    proc.wait(timeout=1.0)  # bubblewrap reaps it and exits
+                except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
                     pass
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -183,7 +194,7 @@ class WorkerClient:
                 pass
             if not self.plan.pid_namespace:
                 teardown.kill_tree(proc.pid, worker_uid=self.plan.user[1] if self.plan.user else None,
-                                   exclude=LIVE_WORKERS - {proc.pid})
+                                   exclude=(LIVE_WORKERS | self._children_before) - {proc.pid})
             proc.wait()
             LIVE_WORKERS.discard(proc.pid)
             if inner is not None:
@@ -207,13 +218,12 @@ class WorkerClient:
         """The pid (in our namespace) of the init of the worker's pid namespace, from bubblewrap."""
         if self._info is None:
             return None
-        data = b""
         try:
             while chunk := os.read(self._info, 4096):
-                data += chunk
+                self._info_data += chunk
         except (BlockingIOError, OSError):
             pass
-        found = re.search(rb'"child-pid"\s*:\s*(\d+)', data)
+        found = re.search(rb'"child-pid"\s*:\s*(\d+)', self._info_data)
         return int(found.group(1)) if found else None
 
     @property

@@ -57,6 +57,11 @@ def _processes() -> dict[int, tuple[int, str, int]]:
     return out
 
 
+def children_of(pid: int) -> set[int]:
+    """The direct children of ``pid`` now (the harness' own, before a worker starts)."""
+    return {child for child, (ppid, _state, _uid) in _processes().items() if ppid == pid}
+
+
 def _reap(pids) -> None:
     for pid in pids:
         try:

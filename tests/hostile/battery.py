@@ -87,6 +87,7 @@ class Run:
     connections: list[str] = field(default_factory=list)
     error: str = ""
     out: Path | None = None
+    root: Path | None = None  # the lab copy it was graded against
 
     @property
     def outputs(self) -> str:
@@ -222,14 +223,10 @@ class Battery:
     def __init__(self) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="dlgrade-hostile-"))
         os.chmod(self.base, 0o755)
-        self.root = self.base / "root"
-        shutil.copytree(FIXTURE, self.root)
-        self.hidden = self.root / "assignments" / LAB / "tests" / "hidden" / "test_hidden.py"
-        self.reference = self.root / "reference_solutions" / LAB / "probe.py"
-        with self.hidden.open("a") as fh:
-            fh.write(f'\n# canary: {CANARY}\nSECRET = "{CANARY}"\n')
-        with self.reference.open("a") as fh:
-            fh.write(f"\n# canary: {CANARY}\n")
+        # Two copies: runs without bubblewrap and Landlock close the grading material of theirs to
+        # other users, which the runs that grade as an unprivileged user must still read.
+        self.root = self._plant(self.base / "root")
+        self.user_root = self._plant(self.base / "root-user")
         self.work = self.base / "work"
         self.results = self.base / "results"
         for folder in (self.work, self.results):
@@ -240,6 +237,15 @@ class Battery:
                 os.chmod(os.path.join(dirpath, name), 0o644)
         self.runs: dict[str, Run] = {}
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _plant(root: Path) -> Path:
+        shutil.copytree(FIXTURE, root)
+        with (root / "assignments" / LAB / "tests" / "hidden" / "test_hidden.py").open("a") as fh:
+            fh.write(f'\n# canary: {CANARY}\nSECRET = "{CANARY}"\n')
+        with (root / "reference_solutions" / LAB / "probe.py").open("a") as fh:
+            fh.write(f"\n# canary: {CANARY}\n")
+        return root
 
     def close(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
@@ -260,15 +266,18 @@ class Battery:
         secret.write_text(CANARY + "\n")
         os.chmod(secret, 0o644)
         listener = Listener() if case.network else None
+        root = self.user_root if case.as_user else self.root
+        hidden = root / "assignments" / LAB / "tests" / "hidden" / "test_hidden.py"
+        reference = root / "reference_solutions" / LAB / "probe.py"
         source = (case.source.replace("MARKER_", marker).replace("OUT_PATH_", str(out))
-                  .replace("OUT_DIR_", str(out_dir)).replace("ROOT_PATH_", str(self.root))
-                  .replace("HIDDEN_PATH_", str(self.hidden)).replace("REF_PATH_", str(self.reference))
+                  .replace("OUT_DIR_", str(out_dir)).replace("ROOT_PATH_", str(root))
+                  .replace("HIDDEN_PATH_", str(hidden)).replace("REF_PATH_", str(reference))
                   .replace("PORT_", str(listener.port if listener else 9)))
         submission = case_dir / "probe.py"
         submission.write_text(source)
         os.chmod(submission, 0o644)
         env = {k: v for k, v in os.environ.items() if k != "DLGRADE_SANDBOX_DISABLE"}
-        env.update({"DLGRADE_ROOT": str(self.root), "DLGRADE_HOSTILE_CANARY": CANARY,
+        env.update({"DLGRADE_ROOT": str(root), "DLGRADE_HOSTILE_CANARY": CANARY,
                     "PYTHONPATH": str(HERE.parent.parent)})
         if case.disable:
             env["DLGRADE_SANDBOX_DISABLE"] = case.disable
@@ -303,7 +312,7 @@ class Battery:
         except Exception as exc:  # noqa: BLE001
             data, error = {}, error or f"results.json invalid: {exc}"
         return Run(case, elapsed, rc, stdout, stderr, results_text, data, survivors, leftovers, connections, error,
-                   out)
+                   out, root)
 
     def run_all(self, cases: list[Case]) -> None:
         todo = [c for c in cases if self.key(c) not in self.runs]

@@ -1,0 +1,93 @@
+"""The otter-grader export: same tests, points and visibility, and the same totals under `otter run`."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.batch.jobs import collect_tests
+from autograder.grading.engine import grade
+from autograder.release.otter import otter_package, question_name
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def otter():
+    """otter-grader, installed from dlgrade's `otter` extra when it is missing."""
+    try:
+        return importlib.import_module("otter")
+    except ImportError:
+        pass
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", f"{REPO}[otter]"],
+                       check=True, capture_output=True, timeout=900)
+    except (subprocess.SubprocessError, OSError) as exc:
+        pytest.skip(f"the otter extra could not be installed here ({type(exc).__name__}); "
+                    "pip install -e '.[otter]' to run the comparison")
+    importlib.invalidate_caches()
+    return importlib.import_module("otter")
+
+
+@pytest.fixture(scope="module")
+def package(backprop, tmp_path_factory) -> Path:
+    return otter_package(backprop, tmp_path_factory.mktemp("dist"))
+
+
+def test_export_keeps_points_and_visibility(backprop, package, otter, tmp_path):
+    from otter.test_files import ExceptionTestFile
+
+    with zipfile.ZipFile(package) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path)
+    assert {"otter_config.json", "requirements.txt", "setup.sh", "run_autograder", "run_otter.py"} <= set(names)
+    assert not [n for n in names if "/mutants/" in n or "reference_solutions" in n]
+    cases = {}
+    for path in sorted((tmp_path / "tests").glob("*.py")):
+        parsed = ExceptionTestFile.from_file(str(path))  # read as Otter reads it
+        for case in parsed.test_cases:
+            cases[case.name] = (parsed.name, case.points, case.hidden)
+    expected = {f"{t.function}: {t.title}" if t.function else t.title:
+                (question_name(t.function), t.max_score, t.visibility == "hidden")
+                for t in collect_tests(backprop, hidden=True)}
+    assert cases == expected and sum(points for _, points, _ in cases.values()) == backprop.points
+
+
+def _otter_scores(results: Path) -> dict[str, float]:
+    data = json.loads(results.read_text())
+    return {t["name"]: t["score"] for t in data["tests"] if "max_score" in t}
+
+
+def test_otter_run_gives_dlgrade_totals(backprop, package, otter, tmp_path):
+    otter_cli = shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
+    mutant = (backprop.mutants / "softmax_grad_not_averaged.py").read_text()
+    sources = {"reference": backprop.reference.read_text(), "template": backprop.template.read_text(),
+               "mutant": backprop.reference.read_text() + "\n\n" + mutant}
+    runs = {}
+    for which, source in sources.items():
+        folder = tmp_path / which
+        folder.mkdir()
+        (folder / backprop.student_file).write_text(source)
+        runs[which] = subprocess.Popen(
+            [otter_cli, "run", "-a", str(package), "-o", str(folder), "--no-logo", str(folder / backprop.student_file)],
+            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    dlgrade = {which: grade(backprop, tmp_path / which / backprop.student_file) for which in sources}
+    for which, proc in runs.items():
+        _out, err = proc.communicate(timeout=900)
+        assert proc.returncode == 0, err[-3000:]
+        by_question: dict[str, float] = {}
+        for t in dlgrade[which].tests:
+            name = question_name(t.function)
+            by_question[name] = by_question.get(name, 0) + t.score
+        scores = _otter_scores(tmp_path / which / "results.json")
+        assert scores == pytest.approx(by_question), which
+        assert sum(scores.values()) == pytest.approx(dlgrade[which].score), which
+    assert dlgrade["reference"].score == backprop.points and dlgrade["template"].score == 0
+    assert 0 < dlgrade["mutant"].score < backprop.points
