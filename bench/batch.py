@@ -95,7 +95,9 @@ def main() -> None:
         seconds, otter_totals = time_otter(package, sample, root / "otter")
         rows.append(("otter run, one per submission", len(sample), seconds))
         ours = {p.parent.name: json.loads(p.read_text())["score"] for p in (root / "out2").glob("*/results.json")}
-        disagree = [s for s, total in otter_totals.items() if abs(total - ours.get(s, -1)) > 1e-6]
+        missing = [s for s, total in otter_totals.items() if total != total]  # NaN: Otter wrote nothing
+        disagree = [s for s, total in otter_totals.items()
+                    if s not in missing and abs(total - ours.get(s, -1)) > 1e-6]
 
     table = Table(title=f"backprop, {args.tests} tests, {args.count} submissions")
     for column in ("grader", "submissions", "seconds", "per minute"):
@@ -108,6 +110,8 @@ def main() -> None:
     console.print(f"dlgrade --jobs 2 against otter run: {speedup:.1f}x (target {TARGET_SPEEDUP:g}x)")
     console.print("totals agree on every submission both graded" if not disagree else
                   f"[red]totals differ for {', '.join(disagree)}[/red]")
+    if missing:
+        console.print(f"otter run wrote no results for {', '.join(missing)} (dlgrade graded them)")
 
 
 if __name__ == "__main__":

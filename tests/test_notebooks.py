@@ -17,7 +17,7 @@ from autograder.grading.engine import grade
 from autograder.grading.submission import SubmissionError, prepare
 from autograder.labs import find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
-from autograder.notebooks.generate import build_notebook, notebook_text, graded_groups
+from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
 from autograder.notebooks.recipes import RECIPES
 
 nbformat = pytest.importorskip("nbformat")

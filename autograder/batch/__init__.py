@@ -23,9 +23,9 @@ from autograder.batch.jobs import (
     Submission,
     discover,
     finished,
+    gradebook_columns,
     open_batch,
     results_path,
-    gradebook_columns,
     write_gradebook,
 )
 from autograder.labs import Lab

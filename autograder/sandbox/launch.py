@@ -240,8 +240,9 @@ def worker_command(plan: Plan, staging: Staging, limits: Limits, read_fd: int, w
     for path in _ETC:
         argv += ["--ro-bind-try", path, path]
     # Folders bubblewrap creates on the way to a bind are private to root unless made otherwise.
+    # Below /tmp too: the fresh tmpfs has none of the folders above a checkout in /tmp.
     for folder in _ancestors([*roots, INSIDE + "/x"]):
-        if not _under(folder, ["/usr", "/tmp", "/proc", "/dev"]) and folder not in ("/etc",):
+        if folder not in ("/tmp", "/etc") and not _under(folder, ["/usr", "/proc", "/dev"]):
             argv += ["--perms", "0755", "--dir", folder]
     for root in roots:
         argv += ["--ro-bind", root, root]

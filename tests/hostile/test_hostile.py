@@ -510,6 +510,11 @@ AS_USER = ("read_hidden_tests_reference_and_harness_memory", "environment_secret
            "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json")
 ALL += [Case(c.name, c.source, c.max_score, c.bound, network=c.network, check=c.check, as_user=_UNPRIVILEGED or (0, 0))
         for c in CASES if c.name in AS_USER]
+# ... and there without bubblewrap: Landlock and seccomp alone keep the worker, under the harness'
+# own uid, from the grading material, the harness and the network.
+ALL += [Case(c.name, c.source, c.max_score, c.bound, disable="bwrap", network=c.network, check=c.check,
+             as_user=_UNPRIVILEGED or (0, 0))
+        for c in (_fallback(c, "bwrap") for c in CASES) if c.name in AS_USER]
 # The battery's own detectors, proven on attacks that succeed without a sandbox.
 DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, sandbox="none")
              for c in CASES if c.name in ("read_hidden_tests_reference_and_harness_memory",
@@ -524,6 +529,8 @@ def _skip_reason(case: Case) -> str | None:
                 host.user_note or "not root")
         if not isolation.user_runs_python(host.user[1], host.user[2]):
             return f"{host.user[0]} cannot run {sys.executable} (scripts/setup_sandbox.sh grants that)"
+        if case.disable and host.landlock < 1:
+            return "the kernel offers no Landlock: without bubblewrap an unprivileged harness shares its uid"
         return None
     if not case.disable:
         return None
@@ -538,7 +545,7 @@ def _skip_reason(case: Case) -> str | None:
 
 def _id(case: Case) -> str:
     if case.as_user:
-        return case.name + "-as-unprivileged-user"
+        return case.name + "-as-unprivileged-user" + ("-without-bwrap" if case.disable else "")
     if case.sandbox == "none":
         return case.name + "-sandbox-none"
     return case.name + (f"-without-{case.disable.replace(',', '-')}" if case.disable else "")
@@ -568,8 +575,10 @@ def test_hostile_submission_is_contained(graded, case):
         assert "bubblewrap" not in layers, layers
     if case.as_user:
         assert not any(layer.startswith("uid:") for layer in layers), layers
-        if isolation.probe_host().bwrap:
+        if isolation.probe_host().bwrap and not case.disable:
             assert "bubblewrap" in layers, layers
+        if case.disable:
+            assert "landlock" in layers, layers
 
 
 @pytest.mark.parametrize("case", DETECTORS, ids=_id)
