@@ -29,7 +29,9 @@ public tests and shows, for every failing test, the smallest input that fails, t
 (expected against got) and a hint. The same tests run with `./dlgrade check {lab}` in a terminal.
 Hidden tests run when you submit; they check the harder cases too.
 
-Hand in `{student_file}`{notebook_note}."""
+Hand in `{student_file}`. If you would rather write your code in this notebook's cells, hand in
+the notebook: its imports, functions, classes and constants are graded (nothing else runs), and
+`check("{lab}", "name", source=CELLS)` checks the cells you have run."""
 
 
 @dataclass
@@ -61,11 +63,11 @@ def graded_groups(lab: Lab) -> list[str]:
     return groups
 
 
-def build_notebook(lab: Lab, groups: list[str] | None = None):
+def build_notebook(lab: Lab):
     """The notebook (an ``nbformat`` node) for ``lab``."""
     import nbformat
 
-    groups = graded_groups(lab) if groups is None else groups
+    groups = graded_groups(lab)
     text = lab.instructions.read_text() if lab.instructions.exists() else f"# {lab.title}\n"
     chunks = _chunks(text)
     unplaced = _assign(chunks, groups)
@@ -90,9 +92,7 @@ def build_notebook(lab: Lab, groups: list[str] | None = None):
             _recipe_cells(recipe, markdown, code)
 
     title, chunks = _title(chunks, lab)
-    notebook_note = " (or this notebook, with your code in its cells)"
-    markdown([title, "", PREFACE.format(student_file=lab.student_file, lab=lab.name,
-                                        notebook_note=notebook_note)])
+    markdown([title, "", PREFACE.format(student_file=lab.student_file, lab=lab.name)])
     code("# Sizes of the demos' training runs: True makes every run short (a quick pass, worse results).\n"
          "QUICK = False", tags=("parameters",))
     code(_setup(lab))
@@ -149,7 +149,7 @@ if Path(".dlgrade").is_dir():
 %load_ext autoreload
 %autoreload 2
 %matplotlib inline
-from autograder.notebooks import check, when_implemented{torch}
+from autograder.notebooks import CELLS, check, when_implemented{torch}
 import {lab.module}"""
 
 

@@ -52,5 +52,7 @@ def test_uses_the_given_rng(student):
 def test_linear_epsilon_random(student, step, start, end, duration):
     """random steps, ends and durations"""
     got = expect_scalar(student.linear_epsilon(step, start=start, end=end, duration=duration), name="linear_epsilon")
+    # The floor: past the end, start + (end - start) and a plain `end` differ by the rounding of
+    # the cancellation, about 1e-16, which is large relative to a tiny end.
     assert_close(got, start + (end - start) * min(1.0, step / duration), name="linear_epsilon(...)", rtol=1e-9,
-                 floor=1e-12)
+                 floor=1e-5)

@@ -1,11 +1,11 @@
 """Hidden tests: the DQN and Double DQN targets against the spec's formulas on random batches."""
 
 import numpy as np
-from _dqn_util import double_formula, expect_tensor, td_formula, tensor
+from _dqn_util import close32, double_formula, expect_tensor, scale_of, td_formula, tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.toolkit import assert_close, assert_unmodified, graded
+from autograder.toolkit import assert_unmodified, graded
 from autograder.toolkit import strategies as dst
 
 
@@ -31,7 +31,8 @@ def test_td_target_random(student, batch):
     rewards, _, next_q, terminated, gamma = batch
     got = student.td_target(tensor(rewards), tensor(next_q), tensor(terminated), gamma)
     got = expect_tensor(got, (len(rewards),), name="td_target(...)")
-    assert_close(got, td_formula(rewards, next_q, terminated, gamma), name="td_target(...)", rtol=1e-5)
+    close32(got, td_formula(rewards, next_q, terminated, gamma), name="td_target(...)",
+            scale=scale_of(rewards, next_q))
 
 
 @graded(points=4, function="double_dqn_target",
@@ -44,8 +45,8 @@ def test_double_dqn_target_random(student, batch):
     got = student.double_dqn_target(tensor(rewards), tensor(next_online), tensor(next_target), tensor(terminated),
                                     gamma)
     got = expect_tensor(got, (len(rewards),), name="double_dqn_target(...)")
-    assert_close(got, double_formula(rewards, next_online, next_target, terminated, gamma),
-                 name="double_dqn_target(...)", rtol=1e-5)
+    close32(got, double_formula(rewards, next_online, next_target, terminated, gamma), name="double_dqn_target(...)",
+            scale=scale_of(rewards, next_target))
 
 
 @graded(points=2, function="td_target",
@@ -57,13 +58,14 @@ def test_bool_terminated(student):
     terminated = np.array([True, False, False, True, False, True])
     got = expect_tensor(student.td_target(tensor(rewards), tensor(next_target), tensor(terminated, "bool"), 0.9),
                         (6,), name="td_target(..., bool terminated)")
-    assert_close(got, td_formula(rewards, next_target, terminated, 0.9), name="td_target(..., bool terminated)",
-                 rtol=1e-5)
+    close32(got, td_formula(rewards, next_target, terminated, 0.9), name="td_target(..., bool terminated)",
+            scale=scale_of(rewards, next_target))
     got = student.double_dqn_target(tensor(rewards), tensor(next_online), tensor(next_target),
                                     tensor(terminated, "bool"), 0.9)
     got = expect_tensor(got, (6,), name="double_dqn_target(..., bool terminated)", function="double_dqn_target")
-    assert_close(got, double_formula(rewards, next_online, next_target, terminated, 0.9),
-                 name="double_dqn_target(..., bool terminated)", rtol=1e-5, function="double_dqn_target")
+    close32(got, double_formula(rewards, next_online, next_target, terminated, 0.9),
+            name="double_dqn_target(..., bool terminated)", scale=scale_of(rewards, next_target),
+            function="double_dqn_target")
 
 
 @graded(points=1, function="td_target",

@@ -13,13 +13,31 @@ from typing import Any
 import numpy as np
 
 from autograder.failures import StudentError
-from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, expect_array
+from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, assert_close, expect_array
 
 SAMPLE_DTYPES = {"obs": "float32", "action": "int64", "reward": "float32", "next_obs": "float32",
                  "terminated": "float32"}
 # With probability below 1e-8 per count, a correct sampler lands beyond this many standard
 # deviations of a binomial count: a statistical bound a correct implementation never crosses.
 SIGMAS = 6.0
+
+
+# A float32 implementation rounds intermediate values of magnitude ``scale`` to about 1e-7 *
+# scale, and the order of its operations is its own: where a result cancels to near 0, only an
+# absolute floor of the intermediate scale (not of the result) lets every correct order pass,
+# while a real mistake, an error of the order of the quantities, still fails by far.
+RTOL32 = 1e-5
+# The loss compared absolutely below 0.1: its rounding error is about |delta| * 1e-7 per term.
+LOSS_FLOOR = 0.1
+
+
+def close32(got: Any, expected: Any, *, name: str, scale: float, function: str | None = None) -> None:
+    assert_close(got, expected, name=name, rtol=RTOL32, floor=max(float(scale), 1e-12), function=function)
+
+
+def scale_of(*arrays: np.ndarray) -> float:
+    """The sum of the largest magnitudes of ``arrays``: the scale of a sum of their entries."""
+    return float(sum(np.max(np.abs(a)) if np.size(a) else 0.0 for a in arrays))
 
 
 def f32(values: Any) -> np.ndarray:

@@ -1,9 +1,9 @@
 """Public tests: the DQN and Double DQN targets on a small batch."""
 
 import numpy as np
-from _dqn_util import double_formula, expect_tensor, td_formula, tensor
+from _dqn_util import close32, double_formula, expect_tensor, scale_of, td_formula, tensor
 
-from autograder.toolkit import assert_close, graded
+from autograder.toolkit import graded
 
 REWARDS = np.array([1.0, -0.5, 0.25, 2.0])
 NEXT_Q = np.array([[0.5, 2.0, -1.0], [1.5, 0.0, 0.5], [-0.2, -0.4, -0.1], [3.0, 1.0, 2.0]])
@@ -17,7 +17,7 @@ def test_td_target(student):
     """bootstrap from the best next action, not past a terminated transition"""
     got = student.td_target(tensor(REWARDS), tensor(NEXT_Q), tensor(TERMINATED), 0.9)
     got = expect_tensor(got, (4,), name="td_target(...)")
-    assert_close(got, td_formula(REWARDS, NEXT_Q, TERMINATED, 0.9), name="td_target(...)", rtol=1e-5)
+    close32(got, td_formula(REWARDS, NEXT_Q, TERMINATED, 0.9), name="td_target(...)", scale=scale_of(REWARDS, NEXT_Q))
 
 
 @graded(points=3, function="double_dqn_target",
@@ -26,5 +26,5 @@ def test_double_dqn_target(student):
     """the online network picks the action, the target network rates it"""
     got = student.double_dqn_target(tensor(REWARDS), tensor(NEXT_ONLINE), tensor(NEXT_Q), tensor(TERMINATED), 0.9)
     got = expect_tensor(got, (4,), name="double_dqn_target(...)")
-    assert_close(got, double_formula(REWARDS, NEXT_ONLINE, NEXT_Q, TERMINATED, 0.9),
-                 name="double_dqn_target(...)", rtol=1e-5)
+    close32(got, double_formula(REWARDS, NEXT_ONLINE, NEXT_Q, TERMINATED, 0.9), name="double_dqn_target(...)",
+            scale=scale_of(REWARDS, NEXT_Q))
