@@ -144,7 +144,7 @@ def test_notebook_submission_takes_definitions_only(backprop, tmp_path):
     source = backprop.reference.read_text()
     cut = source.index("\nclass FullyConnectedNet")
     cells = [
-        "%matplotlib inline\n!echo hello",
+        "%matplotlib inline\n!echo hello\nfrom autograder.notebooks import CELLS, check",
         source[:cut],
         "import os\nprint('training...')\nos._exit(3)",  # a top-level statement the grader must not run
         source[cut:],
@@ -193,3 +193,12 @@ def test_broken_notebook_graded_from_the_command_line(tmp_path):
                     "--quiet"], capture_output=True, timeout=300)
     results = json.loads(out.read_text())
     assert results["score"] == 0 and "work.ipynb is not UTF-8 text" in results["output"]
+
+
+def test_check_of_code_written_in_the_cells(backprop, tmp_path):
+    cells = ["from autograder.notebooks import CELLS, check", backprop.reference.read_text(),
+             "print('a top-level statement')", "check('backprop', 'mse_loss', source=CELLS)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert "total 3 / 3" in _text(nb.cells[-1])

@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from autograder.failures import ImportFailure
 from autograder.grading.outcomes import GradeReport, TestOutcome
-from autograder.grading.plugin import GradingPlugin, LabTestError, blank_outcome
+from autograder.grading.plugin import HYPOTHESIS_PROFILE, GradingPlugin, LabTestError, blank_outcome
 from autograder.grading.static_scan import forbidden_imports
 from autograder.grading.submission import SubmissionError, prepare
 from autograder.labs import Lab
@@ -123,6 +124,8 @@ class _Collector:
 def collect(lab: Lab, hidden: bool = True) -> list[TestOutcome]:
     """The lab's tests with their points, not run (to fail them all at once)."""
     collector = _Collector()
+    # Test modules are decorated when first imported: grading's hypothesis profile must already hold.
+    settings.load_profile(HYPOTHESIS_PROFILE)
     with tempfile.TemporaryDirectory() as tmp:
         _pytest_main(lab, [*_pytest_args(lab, Path(tmp), hidden), "--collect-only"], collector, hidden)
     return [blank_outcome(lab, item) for item in collector.items]

@@ -4,7 +4,8 @@ Students train networks and draw plots at the top level of their notebooks; grad
 rerun any of that. What is kept, in cell order (later definitions win, as when the cells ran):
 imports, ``def`` and ``class`` statements (with their decorators), and assignments whose value
 calls nothing (constants such as ``EPS = 1e-8`` or ``DTYPE = np.float64``), plus ``try`` blocks
-made only of such statements (``try: import x / except ImportError: ...``). IPython syntax
+made only of such statements (``try: import x / except ImportError: ...``); imports of the grader
+itself (the check cells' ``from autograder.notebooks import check``) are left out. IPython syntax
 (``%magic``, ``!shell``) is translated first and then dropped like any other expression.
 """
 
@@ -101,7 +102,11 @@ def _as_python(cell: str) -> str:
 
 
 def _is_definition(node: ast.stmt) -> bool:
-    if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        # The notebook's check cells import the grader; the graded module must not (its worker cannot).
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        return not any(name.partition(".")[0] == "autograder" for name in names)
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return True
     if isinstance(node, ast.Assign):
         return all(isinstance(t, ast.Name | ast.Tuple) for t in node.targets) and _calls_nothing(node.value)
