@@ -35,19 +35,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grading.engine import grade
+    from autograder.batch.jobs import results_for
     from autograder.reports.console import render
-    from autograder.results.gradescope import error_results, write_atomic, write_results
+    from autograder.results.gradescope import write_atomic
 
     lab = find_lab(args.lab)
     out = Path(args.out)
-    try:
-        report = grade(lab, Path(args.submission), sandbox=args.sandbox, protect=(out.resolve().parent,))
-    except Exception as exc:  # the results file is always written, even when grading breaks
-        write_atomic(out, error_results(f"grading could not finish: {type(exc).__name__}: {exc}"))
-        console.print(f"[red]grading could not finish:[/red] {exc}")
+    report, data = results_for(lab, Path(args.submission), sandbox=args.sandbox, protect=(out.resolve().parent,))
+    write_atomic(out, data)  # written whatever happened: a grading that broke is a clear zero
+    if report is None:
+        console.print(f"[red]{data['output']}[/red]")
         return 2
-    write_results(report, out, lab.hidden_visibility)
     if not args.quiet:
         render(report, console)
     console.print(f"[dim]{_sandbox_line(report.extra.get('sandbox', {}))}[/dim]", highlight=False)

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from autograder.grading.engine import grade
-from autograder.results.gradescope import to_results, validate, write_results
+from autograder.results.gradescope import to_results, validate, write_atomic
 from tests.conftest import grade_source
 
 PUBLIC_POINTS = 40
@@ -32,7 +32,8 @@ def by_function(report, name):
 def test_reference_full_marks_and_valid_results(backprop, tmp_path):
     report = grade(backprop, backprop.reference)
     assert report.score == report.max_score == 100
-    data = write_results(report, tmp_path / "results.json")
+    data = to_results(report)
+    write_atomic(tmp_path / "results.json", data)
     validate(json.loads((tmp_path / "results.json").read_text()))
     assert data["score"] == 100 and all(t["status"] == "passed" for t in data["tests"])
     visibilities = {t["visibility"] for t in data["tests"]}

@@ -8,13 +8,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from autograder.failures import ImportFailure
 from autograder.grading.outcomes import GradeReport, TestOutcome
-from autograder.grading.plugin import HYPOTHESIS_PROFILE, GradingPlugin, LabTestError, blank_outcome
+from autograder.grading.plugin import HYPOTHESIS_PROFILE, GradingPlugin, blank_outcome
 from autograder.grading.static_scan import forbidden_imports
 from autograder.grading.submission import SubmissionError, prepare
 from autograder.labs import Lab
@@ -54,15 +55,14 @@ def grade(lab: Lab, submission: Path, *, hidden: bool = True, stop_early: bool =
             client.import_error = ImportFailure(None, {
                 "kind": "forbidden", "type": "ImportError",
                 "message": f"line {line} imports '{name}'; this lab allows numpy and the standard library only"})
-        plugin = GradingPlugin(lab, client, budget_end=started + lab.limits.total_timeout)
         try:
-            _run_pytest(lab, plugin, workdir, hidden, stop_early)
+            plugin = run_tests(lab, client, workdir, hidden=hidden, stop_early=stop_early,
+                               budget_end=started + lab.limits.total_timeout)
         finally:
             client.stop()
         if client.sandbox_error is not None:  # the machine's fault, not the submission's: no grade
             raise client.sandbox_error
-        if plugin.collect_errors:
-            raise LabTestError("the lab's tests did not load:\n" + "\n".join(plugin.collect_errors))
+        plugin.check_loaded()
         report.tests = plugin.outcomes
         report.stopped_early = stop_early and any(not t.passed for t in report.tests)
         report.extra["worker_starts"] = client.starts
@@ -108,9 +108,15 @@ def _forget_lab_modules(lab: Lab) -> None:
             del sys.modules[name]
 
 
-def _run_pytest(lab: Lab, plugin: GradingPlugin, workdir: Path, hidden: bool, stop_early: bool) -> None:
+def run_tests(lab: Lab, client: Any, workdir: Path, *, hidden: bool = True, stop_early: bool = False,
+              budget_end: float | None = None) -> GradingPlugin:
+    """The lab's tests against ``client`` (a ``WorkerClient``, or anything answering like one)."""
+    if budget_end is None:
+        budget_end = time.monotonic() + lab.limits.total_timeout
+    plugin = GradingPlugin(lab, client, budget_end=budget_end)
     args = _pytest_args(lab, workdir, hidden) + (["-x"] if stop_early else [])
     _pytest_main(lab, args, plugin, hidden)
+    return plugin
 
 
 class _Collector:

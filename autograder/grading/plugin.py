@@ -65,6 +65,11 @@ class GradingPlugin:
             if item.get_closest_marker(MARK) is None:
                 self.collect_errors.append(f"{item.nodeid}: has no @graded(points=...)")
 
+    def check_loaded(self) -> None:
+        """Raise when the lab's own tests did not load: an instructor's problem, never a score."""
+        if self.collect_errors:
+            raise LabTestError("the lab's tests did not load:\n" + "\n".join(self.collect_errors))
+
     # -- running ----------------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

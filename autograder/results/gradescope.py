@@ -73,13 +73,6 @@ def write_atomic(path: Path, data: dict) -> None:
         raise
 
 
-def write_results(report: GradeReport, path: Path, hidden_visibility: str = "after_published") -> dict:
-    data = to_results(report, hidden_visibility)
-    validate(data)
-    write_atomic(path, data)
-    return data
-
-
 def error_results(message: str) -> dict:
     """What to write when grading itself could not finish: a clear zero, never a missing file."""
     return {"score": 0, "execution_time": 0, "output": message, "output_format": "text", "tests": [],

@@ -1,0 +1,75 @@
+"""No isolation at all: the worker's operations answered inside this very process.
+
+For Otter's in-process model and for the benchmark's baseline only; never for grading untrusted code.
+"""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import Any
+
+from autograder.labs import Lab
+
+
+class InProcessClient:
+    """The worker's operations on a module of this very process: Otter's model, for the export.
+
+    It answers what the grading plugin and the ``student`` fixture ask of a ``WorkerClient``.
+    Requests and replies still go through the wire codec, so the tests get copies, exactly as
+    from a worker; but nothing separates the submission from the harness.
+    """
+
+    def __init__(self, module: types.ModuleType, lab: Lab) -> None:
+        from autograder.worker.main import Worker, _import_file
+
+        self.worker = Worker()
+        self.worker.module = module
+        if lab.probes:
+            self.worker.probes = _import_file("_dlgrade_probes", str(lab.probes))
+        self.handlers = {name.removeprefix("op_"): getattr(self.worker, name)
+                         for name in dir(self.worker) if name.startswith("op_")}
+        self.import_error = None
+        self.starts = 1
+        self.pending_seed: int | None = None
+        self.poisoned: Exception | None = None
+
+    @classmethod
+    def for_file(cls, lab: Lab, path: Path) -> InProcessClient:
+        """The submission at ``path``, imported into this process (baselines and benchmarks)."""
+        from autograder.worker.main import _import_file
+
+        return cls(_import_file(lab.module, str(Path(path).resolve())), lab)
+
+    def begin_test(self, seed: int, deadline: float) -> None:
+        self.pending_seed, self.poisoned = seed, None  # no deadline: nothing could enforce it here
+
+    def poison(self, failure: Exception) -> None:
+        self.poisoned = failure
+
+    def take_output(self) -> str:
+        return ""  # what the submission prints goes to the kernel's own output
+
+    def stop(self) -> None:
+        pass
+
+    def request(self, req: dict, function: str | None) -> Any:
+        from autograder.failures import StudentError
+        from autograder.worker.main import _reseed, describe
+        from autograder.worker.wire import packb, unpackb
+
+        if self.poisoned is not None:
+            raise self.poisoned
+        if self.pending_seed is not None:
+            _reseed(self.pending_seed)
+            self.pending_seed = None
+        req = unpackb(packb(req))
+        try:
+            value = self.handlers[req["op"]](req)
+        except Exception as exc:
+            failure = StudentError(function, describe(exc, self.worker.path))
+            # As WorkerClient does: a missing or unwritten function fails the rest of its test at once.
+            if failure.not_implemented or failure.kind in ("missing", "forbidden"):
+                self.poisoned = failure
+            raise failure from None
+        return unpackb(packb(value))
