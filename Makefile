@@ -21,7 +21,7 @@ setup: $(BIN)/dlgrade
 demo: setup
 	$(BIN)/python scripts/demo.py
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q tests
 	$(MAKE) --no-print-directory validate
 
@@ -37,8 +37,10 @@ templates: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+# The dependency rule (docs/architecture.md) and the linters' rules, on every `make test`.
 lint: setup
-	$(BIN)/ruff check autograder tests bench scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check autograder tests bench scripts assignments
 
 clean:
 	rm -rf dist build *.egg-info

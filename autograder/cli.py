@@ -15,7 +15,7 @@ console = Console()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from autograder.grading.engine import grade
+    from autograder.grading.pipeline import GradingOptions, grade
     from autograder.reports.console import render
 
     lab = find_lab(args.lab)
@@ -24,7 +24,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         console.print(f"[red]no {target}[/red]: run this where your {lab.student_file} is, or name the file")
         return 2
     try:
-        report = grade(lab, target, hidden=False, sandbox=args.sandbox)
+        report = grade(lab, target, GradingOptions(hidden=False, sandbox=args.sandbox))
     except SandboxUnavailable as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
@@ -35,14 +35,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.batch.jobs import results_for
+    from autograder.grading.pipeline import GradingOptions, grade_results
     from autograder.reports.console import render
-    from autograder.results.gradescope import write_atomic
+    from autograder.reports.results_file import write_results
 
     lab = find_lab(args.lab)
     out = Path(args.out)
-    report, data = results_for(lab, Path(args.submission), sandbox=args.sandbox, protect=(out.resolve().parent,))
-    write_atomic(out, data)  # written whatever happened: a grading that broke is a clear zero
+    options = GradingOptions(sandbox=args.sandbox, protect=(out.resolve().parent,))
+    report, data = grade_results(lab, Path(args.submission), options)
+    write_results(out, data)  # written whatever happened: a grading that broke is a clear zero
     if report is None:
         console.print(f"[red]{data['output']}[/red]")
         return 2
@@ -68,7 +69,7 @@ def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from autograder.grading.validate import validate_many
+    from autograder.authoring.validate import validate_many
 
     labs = [find_lab(name) for name in args.labs or list_labs()]
     results = validate_many(labs, runs=args.runs, jobs=args.jobs)
@@ -125,6 +126,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import BatchError, run_batch
+    from autograder.reports.gradebook import gradebook_columns, write_gradebook
 
     lab = find_lab(args.lab)
     try:
@@ -139,7 +141,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.breakdowns:
         console.print(f"[red]{len(summary.breakdowns)} could not be graded[/red] (run again to retry): "
                       + ", ".join(summary.breakdowns))
-    console.print(f"wrote {summary.gradebook}")
+    gradebook = write_gradebook(Path(args.out), summary.roster, gradebook_columns(lab, not args.public))
+    console.print(f"wrote {gradebook}")
     return 1 if summary.breakdowns else 0
 
 

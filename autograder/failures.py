@@ -5,6 +5,31 @@ Each carries what feedback needs to say it plainly; none carries a value from a 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Why a test lost its points: the one vocabulary of feedback, results.json tags, reports and validation."""
+
+    NOT_IMPLEMENTED = "not_implemented"  # the function still raises NotImplementedError
+    IMPORT = "import"  # the submission could not be read or imported: every test fails alike
+    ERROR = "error"  # the function raised, or returned something unusable
+    MISMATCH = "mismatch"  # a value differs from the expected one
+    CHECK = "check"  # another property of the result does not hold
+    TIMEOUT = "timeout"
+    CRASH = "crash"  # the worker died (memory, a signal, an exit)
+    INTERNAL = "internal"  # the grader broke: not the submission's fault
+
+    @classmethod
+    def named(cls, tag: str) -> Kind | None:
+        """The kind a results.json tag names, None for the other tags (function, visibility)."""
+        return cls._value2member_map_.get(tag)
+
+    @property
+    def submission_unfinished(self) -> bool:
+        """What a template (every function a stub) may fail with: anything else is a test that crashes on a stub."""
+        return self in (Kind.NOT_IMPLEMENTED, Kind.IMPORT)
+
 
 class SubmissionFailure(Exception):
     """Base: the submission, not the test, made this test fail."""
@@ -29,6 +54,11 @@ class StudentError(SubmissionFailure):
     @property
     def not_implemented(self) -> bool:
         return self.type == "NotImplementedError"
+
+    @property
+    def same_for_any_input(self) -> bool:
+        """Not written yet, not there, or refused: no other input changes that, so a test need not retry."""
+        return self.not_implemented or self.kind in ("missing", "forbidden")
 
     def summary(self) -> str:
         name = f"{self.function}" if self.function else "the submission"

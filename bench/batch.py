@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.labs import find_lab
-from autograder.release.otter import otter_package
+from autograder.release.otter_export import otter_package
 
 DLGRADE = [sys.executable, "-m", "autograder"]
 TARGET_SPEEDUP = 3.0

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from inprocess import grade_in_process  # noqa: E402
 
-from autograder.grading.engine import grade  # noqa: E402
+from autograder.grading.pipeline import GradingOptions, grade  # noqa: E402
 from autograder.labs import find_lab, list_labs  # noqa: E402
 from autograder.sandbox.client import WorkerClient, WorkerSpec  # noqa: E402
 
@@ -47,7 +47,7 @@ def worker_start(lab_name: str) -> None:
     lab = find_lab(lab_name)
     client = WorkerClient(WorkerSpec(submission=lab.reference.resolve(), module=lab.module,
                                      forbidden=lab.forbidden_imports, probes=lab.probes, limits=lab.limits))
-    client.begin_test(seed=0, deadline=time.monotonic() + 60)
+    client.begin_test(seed=0, limit=60)
     client.request({"op": "has", "name": "__name__"}, None)
     client.stop()
 
@@ -63,7 +63,7 @@ def main() -> None:
                           runs)
     startup_s = median_time(lambda: subprocess.run([*DLGRADE, "--help"], check=True, stdout=subprocess.DEVNULL), runs)
     worker_s = median_time(lambda: worker_start("backprop"), runs)
-    public_sandboxed = median_time(lambda: grade(lab, lab.reference, hidden=False), runs)
+    public_sandboxed = median_time(lambda: grade(lab, lab.reference, GradingOptions(hidden=False)), runs)
     public_inprocess = median_time(lambda: grade_in_process(lab, lab.reference, hidden=False), runs)
     all_sandboxed = median_time(lambda: grade(lab, lab.reference), runs)
     all_inprocess = median_time(lambda: grade_in_process(lab, lab.reference), runs)

@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 
 from autograder.authoring.mutants import build_mutant, describe
+from autograder.failures import Kind
 from autograder.grading.outcomes import GradeReport, TestOutcome
 from autograder.labs import find_lab
 from autograder.release.build import release
@@ -25,6 +26,11 @@ from autograder.reports.console import render
 
 LAB = "backprop"
 MUTANT = "softmax_no_shift"
+
+
+def _kind(tags: list[str]) -> Kind:
+    """results.json tags a failed test with its function, its visibility and then its kind."""
+    return (Kind.named(tags[-1]) if tags else None) or Kind.CHECK
 
 
 def report_from_results(path: Path, label: str) -> GradeReport:
@@ -36,7 +42,7 @@ def report_from_results(path: Path, label: str) -> GradeReport:
         tests.append(TestOutcome(nodeid=t["name"], title=title or function, function=function if title else None,
                                  max_score=t["max_score"], visibility="public" if t["visibility"] == "visible"
                                  else "hidden", passed=t["status"] == "passed", message=t.get("output", ""),
-                                 kind="" if t["status"] == "passed" else t.get("tags", ["", "", "check"])[-1]))
+                                 kind=None if t["status"] == "passed" else _kind(t.get("tags", []))))
     return GradeReport(lab=LAB, submission=label, tests=tests, execution_time=data.get("execution_time", 0))
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.engine import grade
 from autograder.grading.outcomes import GradeReport
+from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,7 +19,7 @@ def backprop() -> Lab:
 
 
 def grade_source(lab: Lab, source: str, tmp_path: Path, **kwargs) -> GradeReport:
-    """Grade ``source`` as the lab's student file."""
+    """Grade ``source`` as the lab's student file (``kwargs``: ``GradingOptions``)."""
     path = tmp_path / lab.student_file
     path.write_text(source)
-    return grade(lab, path, **kwargs)
+    return grade(lab, path, GradingOptions(**kwargs))

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import BatchError, run_batch
+from autograder.batch import BatchError, BatchSummary, run_batch
 from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover
-from autograder.results.gradescope import validate
+from autograder.grading.results import check_schema
+from autograder.reports.gradebook import gradebook_columns, write_gradebook
 
 PUBLIC_POINTS = 40
 FULL = {"alice", "frank", "gina"}
@@ -47,6 +48,13 @@ def submissions(backprop, tmp_path_factory) -> Path:
     return folder
 
 
+def graded_batch(lab, submissions: Path, out: Path, *, hidden: bool, **kwargs) -> BatchSummary:
+    """``run_batch`` and then the gradebook, as ``dlgrade batch`` does."""
+    summary = run_batch(lab, submissions, out, hidden=hidden, **kwargs)
+    write_gradebook(out, summary.roster, gradebook_columns(lab, hidden))
+    return summary
+
+
 def _gradebook(out: Path) -> list[dict]:
     with (out / "gradebook.csv").open() as fh:
         return list(csv.DictReader(fh))
@@ -64,7 +72,7 @@ def _results(out: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def uninterrupted(backprop, submissions, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("batch")
-    summary = run_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
+    summary = graded_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
     assert summary.graded == summary.students == 8 and not summary.breakdowns
     return out
 
@@ -80,7 +88,7 @@ def test_batch_grades_everyone(uninterrupted):
         assert float(rows[student]["total"]) == 0
     assert 0 < float(rows["carol"]["total"]) < PUBLIC_POINTS
     for student, data in _results(uninterrupted).items():
-        validate(data | {"execution_time": 0})
+        check_schema(data | {"execution_time": 0})
         assert float(rows[student]["total"]) == data["score"]
         assert sum(float(rows[student][t["name"]]) for t in data["tests"]) == data["score"]
     assert "not valid" not in json.dumps(_results(uninterrupted)["gina"])
@@ -88,7 +96,7 @@ def test_batch_grades_everyone(uninterrupted):
 
 def test_resumed_batch_skips_what_is_finished(backprop, submissions, uninterrupted):
     before = {p: p.stat().st_mtime_ns for p in uninterrupted.glob("*/results.json")}
-    summary = run_batch(backprop, submissions, uninterrupted, jobs=2, hidden=False, progress=False)
+    summary = graded_batch(backprop, submissions, uninterrupted, jobs=2, hidden=False, progress=False)
     assert (summary.skipped, summary.graded) == (8, 0)
     assert before == {p: p.stat().st_mtime_ns for p in uninterrupted.glob("*/results.json")}
 
@@ -118,28 +126,29 @@ def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp
     faulty.write_text(
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from autograder.batch import jobs, runner\n"
-        "real = jobs.results_for\n"
-        "def results_for(lab, submission, **kwargs):\n"
+        "from autograder.batch import runner\n"
+        "from autograder.grading import pipeline\n"
+        "real = pipeline.grade_results\n"
+        "def grade_results(lab, submission, options):\n"
         "    if Path(submission).stem == 'bob':\n"
         "        os._exit(1)\n"
         "    if Path(submission).stem == 'carol':\n"
         "        time.sleep(3600)\n"
-        "    return real(lab, submission, **kwargs)\n"
-        "jobs.results_for = results_for\n"
+        "    return real(lab, submission, options)\n"
+        "pipeline.grade_results = grade_results\n"
         "sys.exit(runner.main(sys.argv[1:]))\n")
     monkeypatch.setattr(batch_local, "runner_argv", lambda lab, hidden, sandbox: [
         sys.executable, str(faulty), lab.name, "all" if hidden else "public", sandbox])
     monkeypatch.setattr(batch_local, "hard_limit", lambda lab: 15.0)
     out = tmp_path / "out"
-    summary = run_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
+    summary = graded_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
     assert sorted(summary.breakdowns) == ["bob", "carol"] and summary.graded == 8
     for student in ("bob", "carol"):
         data = json.loads((out / student / "results.json").read_text())
         assert data["score"] == 0 and RETRY_KEY in data["extra_data"]
     assert {row["student"]: float(row["total"]) for row in _gradebook(out)}["alice"] == PUBLIC_POINTS
     monkeypatch.undo()
-    again = run_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
+    again = graded_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
     assert (again.graded, again.skipped, again.breakdowns) == (2, 6, [])  # only the breakdowns are retried
 
 
@@ -147,7 +156,7 @@ def test_dask_cluster_gives_the_same_results(backprop, submissions, uninterrupte
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        summary = run_batch(backprop, submissions, tmp_path, scheduler=cluster.scheduler_address,
+        summary = graded_batch(backprop, submissions, tmp_path, scheduler=cluster.scheduler_address,
                             hidden=False, progress=False)
     assert summary.graded == 8 and not summary.breakdowns
     assert _gradebook(tmp_path) == _gradebook(uninterrupted)
@@ -156,7 +165,7 @@ def test_dask_cluster_gives_the_same_results(backprop, submissions, uninterrupte
 
 def test_an_output_folder_holds_one_kind_of_batch(backprop, submissions, uninterrupted):
     with pytest.raises(BatchError, match="public tests"):
-        run_batch(backprop, submissions, uninterrupted, hidden=True, progress=False)
+        graded_batch(backprop, submissions, uninterrupted, hidden=True, progress=False)
 
 
 def test_student_ids_come_from_the_names(tmp_path):

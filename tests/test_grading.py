@@ -9,8 +9,9 @@ import zipfile
 
 import pytest
 
-from autograder.grading.engine import grade
-from autograder.results.gradescope import to_results, validate, write_atomic
+from autograder.grading.pipeline import GradingOptions, grade
+from autograder.grading.results import check_schema, to_results
+from autograder.reports.results_file import write_results
 from tests.conftest import grade_source
 
 PUBLIC_POINTS = 40
@@ -33,8 +34,8 @@ def test_reference_full_marks_and_valid_results(backprop, tmp_path):
     report = grade(backprop, backprop.reference)
     assert report.score == report.max_score == 100
     data = to_results(report)
-    write_atomic(tmp_path / "results.json", data)
-    validate(json.loads((tmp_path / "results.json").read_text()))
+    write_results(tmp_path / "results.json", data)
+    check_schema(json.loads((tmp_path / "results.json").read_text()))
     assert data["score"] == 100 and all(t["status"] == "passed" for t in data["tests"])
     visibilities = {t["visibility"] for t in data["tests"]}
     assert visibilities == {"visible", "after_published"}
@@ -51,7 +52,7 @@ def test_grading_is_deterministic(backprop, tmp_path):
 
 
 def test_template_reads_not_implemented(backprop):
-    report = grade(backprop, backprop.template, hidden=False)
+    report = grade(backprop, backprop.template, GradingOptions(hidden=False))
     assert report.score == 0
     assert all(t.kind == "not_implemented" and "not implemented yet" in t.message for t in report.tests)
 
@@ -157,7 +158,7 @@ def test_submission_forms(backprop, tmp_path, form):
     else:
         target = tmp_path / "my_homework_v2.py"
         target.write_text(src.read_text())
-    assert grade(backprop, target, hidden=False).score == PUBLIC_POINTS
+    assert grade(backprop, target, GradingOptions(hidden=False)).score == PUBLIC_POINTS
 
 
 @pytest.mark.parametrize("content,message", [(b"not a zip", "not a readable zip"), (None, "holds no backprop.py")])
@@ -171,4 +172,4 @@ def test_bad_zip_gets_a_message_and_a_zero(backprop, tmp_path, content, message)
     report = grade(backprop, target)
     assert report.score == 0 and report.max_score == 100
     assert all(message in t.message for t in report.tests)
-    validate(to_results(report))
+    check_schema(to_results(report))

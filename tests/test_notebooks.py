@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from autograder.grading.engine import grade
-from autograder.grading.submission import SubmissionError, prepare
+from autograder.grading.pipeline import GradingOptions, grade
+from autograder.grading.submission import SubmissionError, prepare_module
 from autograder.labs import find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
 from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
@@ -153,7 +153,7 @@ def test_notebook_submission_takes_definitions_only(backprop, tmp_path):
     ]
     path = tmp_path / "work.ipynb"
     path.write_text(_notebook(cells))
-    report = grade(backprop, path, hidden=False)
+    report = grade(backprop, path, GradingOptions(hidden=False))
     assert report.score == report.max_score == 40, [t.message for t in report.tests if not t.passed]
 
 
@@ -182,7 +182,7 @@ def test_broken_notebooks_get_a_clear_message(content, message, tmp_path):
     path = tmp_path / "work.ipynb"
     path.write_text(content if content is not None else _notebook(["x = 1", "def ok():\n    def broken(:"]))
     with pytest.raises(SubmissionError, match=re.escape(message)):
-        prepare(path, "backprop.py", tmp_path)
+        prepare_module(path, "backprop.py", tmp_path)
 
 
 def test_broken_notebook_graded_from_the_command_line(tmp_path):

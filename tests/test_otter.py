@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch.jobs import collect_tests
-from autograder.grading.engine import grade
-from autograder.release.otter import otter_package, question_name
+from autograder.grading.pipeline import GradingOptions, collect, grade
+from autograder.release.otter_export import otter_package, question_name
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,7 +55,7 @@ def test_export_keeps_points_and_visibility(backprop, package, otter, tmp_path):
             cases[case.name] = (parsed.name, case.points, case.hidden)
     expected = {f"{t.function}: {t.title}" if t.function else t.title:
                 (question_name(t.function), t.max_score, t.visibility == "hidden")
-                for t in collect_tests(backprop, hidden=True)}
+                for t in collect(backprop, GradingOptions(hidden=True))}
     assert cases == expected and sum(points for _, points, _ in cases.values()) == backprop.points
 
 

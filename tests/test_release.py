@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.grading.results import check_schema
 from autograder.release.build import release
-from autograder.results.gradescope import validate
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def _run_autograder(package: Path, root: Path, submission: Path) -> dict:
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, cwd="/",
                    capture_output=True, timeout=300)
     results = json.loads((root / "results" / "results.json").read_text())
-    validate(results)
+    check_schema(results)
     return results
 
 

@@ -59,10 +59,5 @@ def make_template(source: str, filename: str = "<reference>") -> str:
     return template
 
 
-def strip_markers(source: str) -> str:
-    """The reference as a student's finished file would look (markers removed)."""
-    return "".join(line for line in source.splitlines(keepends=True) if not (BEGIN.match(line) or END.match(line)))
-
-
 def template_for(reference: Path) -> str:
     return make_template(reference.read_text(), str(reference))

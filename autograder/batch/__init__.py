@@ -1,4 +1,4 @@
-"""Batch grading: a folder of submissions, graded in parallel, into one results.json each and a gradebook.
+"""Batch grading: a folder of submissions, graded in parallel, into one results.json each.
 
 ``run_batch`` is what ``dlgrade batch`` runs. Locally, ``jobs`` grading processes share the work
 (``local.py``); with a scheduler address, a Dask cluster does (``cluster.py``). Either way every
@@ -23,10 +23,8 @@ from autograder.batch.jobs import (
     Submission,
     discover,
     finished,
-    gradebook_columns,
     open_batch,
     results_path,
-    write_gradebook,
 )
 from autograder.labs import Lab
 
@@ -35,12 +33,15 @@ __all__ = ["BatchError", "BatchSummary", "run_batch"]
 
 @dataclass
 class BatchSummary:
-    students: int = 0
+    roster: list[str] = field(default_factory=list)  # every student of the folder, graded or not
     skipped: int = 0  # finished by an earlier run
     graded: int = 0
     breakdowns: list[str] = field(default_factory=list)  # students whose grading broke down
     seconds: float = 0.0
-    gradebook: Path | None = None
+
+    @property
+    def students(self) -> int:
+        return len(self.roster)
 
     @property
     def per_minute(self) -> float:
@@ -59,7 +60,7 @@ def run_batch(lab: Lab, submissions: Path, out: Path, *, jobs: int = 1, schedule
     everyone = discover(submissions)
     open_batch(out, lab, hidden, Path(submissions).resolve())
     todo = [s for s in everyone if not finished(out, s.student)]
-    summary = BatchSummary(students=len(everyone), skipped=len(everyone) - len(todo))
+    summary = BatchSummary(roster=[s.student for s in everyone], skipped=len(everyone) - len(todo))
     console = console or Console(stderr=True)
     started = time.monotonic()
     bar = rp.Progress(rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
@@ -88,5 +89,4 @@ def run_batch(lab: Lab, submissions: Path, out: Path, *, jobs: int = 1, schedule
 
             run_local(lab, todo, out, jobs=max(1, jobs), hidden=hidden, sandbox=sandbox, done=done)
     summary.seconds = time.monotonic() - started
-    summary.gradebook = write_gradebook(out, [s.student for s in everyone], gradebook_columns(lab, hidden))
     return summary

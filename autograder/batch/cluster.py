@@ -16,8 +16,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from autograder.batch.jobs import Submission, breakdown_results, results_for, store
+from autograder.batch.jobs import Submission, breakdown_results, store
 from autograder.batch.local import Done
+from autograder.grading.pipeline import GradingOptions, grade_results
 from autograder.labs import Lab
 
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
@@ -48,7 +49,7 @@ def grade_payload(lab_name: str, name: str, payload: bytes, hidden: bool, sandbo
     with _GRADING, tempfile.TemporaryDirectory(prefix="dlgrade-task-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(payload)
-        _report, data = results_for(lab, path, hidden=hidden, sandbox=sandbox)
+        _report, data = grade_results(lab, path, GradingOptions(hidden=hidden, sandbox=sandbox))
     return data
 
 

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from autograder.batch.jobs import BatchError, Submission, breakdown_results, store
 from autograder.labs import Lab
+from autograder.sandbox.limits import SINGLE_THREAD_ENV
 
 Done = Callable[[Submission, dict | None], None]
 """Called once per submission as it finishes, with its results when they are at hand (else on disk)."""
 
-# Single-threaded numerics per grader: N graders on N cores beat N graders fighting over threads.
-_THREADS = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
 
 
 def hard_limit(lab: Lab) -> float:
@@ -40,7 +39,7 @@ def runner_argv(lab: Lab, hidden: bool, sandbox: str) -> list[str]:
 
 class _Runner:
     def __init__(self, lab: Lab, hidden: bool, sandbox: str, log: Path) -> None:
-        env = os.environ | _THREADS | {"PYTHONUNBUFFERED": "1"}
+        env = os.environ | SINGLE_THREAD_ENV | {"PYTHONUNBUFFERED": "1"}
         self.log = log.open("ab")
         self.proc = subprocess.Popen(
             runner_argv(lab, hidden, sandbox),

@@ -11,40 +11,33 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
-
-def _die_with_parent() -> None:
-    # A batch killed with SIGKILL leaves no orphaned graders behind (Linux; elsewhere they exit at EOF).
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+from autograder.worker.procctl import die_with_parent
 
 
 def main(argv: list[str]) -> int:
-    _die_with_parent()
+    # A batch killed with SIGKILL leaves no orphaned graders behind (Linux; elsewhere they exit at EOF).
+    die_with_parent()
     lab_name, tests, sandbox = argv
     # The protocol keeps the original stdout; anything else printed goes to stderr (the log).
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
-    from autograder.batch.jobs import results_for, store, use_grading_profile
+    from autograder.batch.jobs import store
+    from autograder.grading.pipeline import GradingOptions, grade_results
     from autograder.labs import find_lab
 
-    use_grading_profile()
     lab = find_lab(lab_name)
     channel.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         job = json.loads(line)
         submission = Path(job["submission"])
         protect = (submission.resolve().parent, Path(job["out"]).resolve())
-        _report, data = results_for(lab, submission, hidden=tests == "all", sandbox=sandbox, protect=protect)
+        options = GradingOptions(hidden=tests == "all", sandbox=sandbox, protect=protect)
+        _report, data = grade_results(lab, submission, options)
         store(job["out"], job["student"], data)
         channel.write(json.dumps({"student": job["student"], "score": data.get("score", 0)}) + "\n")
     return 0

@@ -12,6 +12,7 @@ import re
 from autograder.failures import (
     GraderFault,
     ImportFailure,
+    Kind,
     StudentError,
     SubmissionFailure,
     WorkerDied,
@@ -31,23 +32,23 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def kind_of(exc: BaseException) -> str:
+def kind_of(exc: BaseException) -> Kind:
     exc = _root_cause(exc)
     if isinstance(exc, GraderFault):
-        return "internal"
+        return Kind.INTERNAL
     if isinstance(exc, StudentError) and exc.not_implemented:
-        return "not_implemented"
+        return Kind.NOT_IMPLEMENTED
     if isinstance(exc, ImportFailure):
-        return "import"
+        return Kind.IMPORT
     if isinstance(exc, WorkerTimeout):
-        return "timeout"
+        return Kind.TIMEOUT
     if isinstance(exc, WorkerDied):
-        return "crash"
+        return Kind.CRASH
     if isinstance(exc, StudentError):
-        return "error"
+        return Kind.ERROR
     if isinstance(exc, Mismatch):
-        return "mismatch"
-    return "check"
+        return Kind.MISMATCH
+    return Kind.CHECK
 
 
 def explain(exc: BaseException, *, public: bool, function: str | None) -> str:

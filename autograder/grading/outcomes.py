@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder.failures import Kind
+
 
 @dataclass
 class TestOutcome:
@@ -14,13 +16,18 @@ class TestOutcome:
     visibility: str  # "public" or "hidden"
     passed: bool
     message: str = ""
-    kind: str = ""  # "", not_implemented, error, mismatch, timeout, crash, import, check, internal
+    kind: Kind | None = None  # why the points were lost; None when passed
     output: str = ""
     duration: float = 0.0
 
     @property
     def score(self) -> float:
         return self.max_score if self.passed else 0.0
+
+    @property
+    def name(self) -> str:
+        """How every output names the test: the function it charges, then what it checks."""
+        return f"{self.function}: {self.title}" if self.function else self.title
 
 
 @dataclass

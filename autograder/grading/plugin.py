@@ -1,39 +1,26 @@
-"""The pytest plugin that grades: the ``student`` fixture, per-test limits, and outcomes.
+"""The pytest plugin that grades: the ``student`` fixture, each test's limits, and its judgement.
 
 pytest runs the lab's tests in the harness; this plugin gives them the submission only through
-the ``student`` fixture (a proxy to the worker) and turns each test's report into a ``TestOutcome``.
+the ``student`` fixture (a proxy to the runner) and judges each test's report into a
+``TestOutcome``: its kind of failure, a message a student can act on, the hint.
 """
 
 from __future__ import annotations
 
 import time
-import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
-from autograder.failures import WorkerTimeout
+from autograder.failures import Kind, WorkerTimeout
 from autograder.grading.feedback import explain, kind_of
 from autograder.grading.outcomes import TestOutcome
 from autograder.labs import Lab
-from autograder.sandbox.client import WorkerClient
+from autograder.sandbox.runner import SubmissionRunner
 from autograder.toolkit.marks import MARK
 from autograder.toolkit.remote import Student
-
-HYPOTHESIS_PROFILE = "dlgrade"
-settings.register_profile(
-    HYPOTHESIS_PROFILE,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    max_examples=25,
-    # "explain" reruns failing tests many times to annotate lines; students get the shrunk input instead.
-    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture],
-)
 
 
 class LabTestError(Exception):
@@ -41,20 +28,20 @@ class LabTestError(Exception):
 
 
 class GradingPlugin:
-    def __init__(self, lab: Lab, client: WorkerClient, budget_end: float) -> None:
-        self.lab, self.client, self.budget_end = lab, client, budget_end
-        self.outcomes: list[TestOutcome] = []
+    def __init__(self, lab: Lab, runner: SubmissionRunner, *, budget_end: float,
+                 seed_of: Callable[[str], int]) -> None:
+        self.lab, self.runner, self.budget_end, self.seed_of = lab, runner, budget_end, seed_of
+        self.ran: list[_Ran] = []
         self.collect_errors: list[str] = []
         self._started: dict[str, float] = {}
 
     # -- configuration ----------------------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{MARK}(points, function, hint, timeout): a graded test")
-        settings.load_profile(HYPOTHESIS_PROFILE)
 
     @pytest.fixture(scope="session")
     def student(self) -> Student:
-        return Student(self.client)
+        return Student(self.runner)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -73,41 +60,62 @@ class GradingPlugin:
     # -- running ----------------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        limit = _mark_kwargs(item).get("timeout") or self.lab.limits.test_timeout
         now = time.monotonic()
         self._started[item.nodeid] = now
-        self.client.take_output()
-        self.client.begin_test(seed=zlib.crc32(item.nodeid.encode()), deadline=now + limit)
+        self.runner.take_output()
+        self.runner.begin_test(seed=self.seed_of(item.nodeid), limit=time_limit(self.lab, item))
         if now >= self.budget_end:
-            self.client.poison(WorkerTimeout(None, self.lab.limits.total_timeout))
+            self.runner.poison(WorkerTimeout(None, self.lab.limits.total_timeout))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.outcomes.append(self._outcome(item, call, report))
+            # What the submission printed belongs to this test: taken now, judged after the run.
+            self.ran.append(_Ran(item, report, call.excinfo.value if call.excinfo else None,
+                                 self.runner.take_output(),
+                                 time.monotonic() - self._started.get(item.nodeid, time.monotonic())))
         return report
 
-    def _outcome(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> TestOutcome:
-        outcome = blank_outcome(self.lab, item)
-        outcome.passed = report.passed
-        outcome.output = self.client.take_output()
-        outcome.duration = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
-        if report.skipped:
-            outcome.passed, outcome.kind, outcome.message = False, "check", "skipped: " + str(report.longrepr)
-        elif call.excinfo is not None and not report.passed:
-            exc = call.excinfo.value
-            outcome.kind = kind_of(exc)
-            outcome.message = explain(exc, public=outcome.visibility == "public", function=outcome.function)
-            hint = _mark_kwargs(item).get("hint")
-            if hint and outcome.kind not in ("not_implemented", "import"):
+    # -- judging ----------------------------------------------------------------------------------
+    def judged(self) -> list[TestOutcome]:
+        return [self._judge(ran) for ran in self.ran]
+
+    def _judge(self, ran: _Ran) -> TestOutcome:
+        outcome = blank_outcome(self.lab, ran.item)
+        outcome.passed = ran.report.passed
+        outcome.output, outcome.duration = ran.output, ran.duration
+        if ran.report.skipped:
+            outcome.passed, outcome.kind = False, Kind.CHECK
+            outcome.message = "skipped: " + str(ran.report.longrepr)
+        elif ran.error is not None and not ran.report.passed:
+            outcome.kind = kind_of(ran.error)
+            outcome.message = explain(ran.error, public=outcome.visibility == "public", function=outcome.function)
+            hint = _mark_kwargs(ran.item).get("hint")
+            if hint and not outcome.kind.submission_unfinished:
                 outcome.message += f"\nhint: {hint}"
         return outcome
+
+
+@dataclass
+class _Ran:
+    """A test as pytest ran it, before judgement."""
+
+    item: pytest.Item
+    report: pytest.TestReport
+    error: BaseException | None
+    output: str
+    duration: float
 
 
 def _mark_kwargs(item: pytest.Item) -> dict:
     mark = item.get_closest_marker(MARK)
     return mark.kwargs if mark else {}
+
+
+def time_limit(lab: Lab, item: pytest.Item) -> float:
+    """The test's own ``@graded(timeout=...)``, else the lab's ``test_timeout``."""
+    return float(_mark_kwargs(item).get("timeout") or lab.limits.test_timeout)
 
 
 def blank_outcome(lab: Lab, item: pytest.Item) -> TestOutcome:

@@ -15,7 +15,7 @@ class SubmissionError(Exception):
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
-def prepare(submission: Path, student_file: str, workdir: Path) -> Path:
+def prepare_module(submission: Path, student_file: str, workdir: Path) -> Path:
     """Copy the submission's module to ``workdir/<student_file>`` and return that path."""
     submission = Path(submission)
     target = workdir / student_file
@@ -50,7 +50,7 @@ def _copy_source(source: Path, target: Path) -> None:
 
 
 def _from_notebook(notebook: Path, target: Path) -> None:
-    from autograder.notebooks.extract import NotebookError, notebook_source
+    from autograder.grading.notebook_code import NotebookError, notebook_source
 
     try:
         source = notebook_source(notebook)

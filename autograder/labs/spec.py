@@ -15,6 +15,9 @@ from autograder.sandbox.limits import Limits
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = ("numpy", "torch")
+# A numpy lab is about writing the gradients by hand: no package that computes them may be imported.
+# One list for every numpy lab, so that no lab forgets one.
+AUTODIFF_PACKAGES = ("torch", "jax", "jaxlib", "tensorflow", "autograd", "keras", "mxnet", "cupy")
 
 
 class LabError(Exception):
@@ -30,9 +33,12 @@ class Lab:
     framework: str = "numpy"
     points: float = 100.0
     limits: Limits = Limits()
-    forbidden_imports: tuple[str, ...] = ()
     hidden_visibility: str = "after_published"
     root: Path = field(default=REPO_ROOT)
+
+    @property
+    def forbidden_imports(self) -> tuple[str, ...]:
+        return AUTODIFF_PACKAGES if self.framework == "numpy" else ()
 
     @property
     def module(self) -> str:
@@ -58,6 +64,13 @@ class Lab:
     def probes(self) -> Path | None:
         path = self.directory / "probes.py"
         return path if path.exists() else None
+
+    @property
+    def private_paths(self) -> tuple[Path, ...]:
+        """What no student and no worker may read: the hidden tests, the buggy variants, the reference.
+
+        The grader's package carries the hidden tests (and only those of these)."""
+        return (self.hidden_tests, self.mutants, self.reference.parent)
 
     @property
     def reference(self) -> Path:
@@ -86,11 +99,12 @@ class Lab:
         unknown = set(data.get("limits", {})) - known
         if unknown:
             raise LabError(f"{path}: unknown [limits] keys {sorted(unknown)}; known: {sorted(known)}")
+        if "imports" in data:
+            raise LabError(f"{path}: [imports] is gone: every numpy lab forbids {', '.join(AUTODIFF_PACKAGES)}")
         return cls(
             name=meta["name"], title=meta["title"], student_file=meta["student_file"],
             directory=directory.resolve(), framework=meta.get("framework", "numpy"),
             points=float(meta.get("points", 100)), limits=Limits(**data.get("limits", {})),
-            forbidden_imports=tuple(data.get("imports", {}).get("forbidden", ())),
             hidden_visibility=meta.get("hidden_visibility", "after_published"),
             root=(root or REPO_ROOT).resolve(),
         )

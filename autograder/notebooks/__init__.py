@@ -6,8 +6,8 @@ In a notebook::
     check("backprop", "affine_forward")   # that function's public tests, as `dlgrade check` shows them
 """
 
+from autograder.grading.notebook_code import NotebookError, notebook_source, source_from_cells
 from autograder.notebooks.check import CELLS, check, public_report, when_implemented
-from autograder.notebooks.extract import NotebookError, notebook_source, source_from_cells
 
 __all__ = ["CELLS", "NotebookError", "check", "notebook_source", "public_report", "source_from_cells",
            "when_implemented"]

@@ -26,14 +26,11 @@ def public_report(lab: str | Lab, *functions: str, source: str | Path | None = N
     ``source`` is the student's file (``<lab>.py`` in the current folder by default), anything else
     ``dlgrade grade`` accepts (a folder, a .zip, a .ipynb), or ``CELLS``.
     """
-    from autograder.batch.jobs import use_grading_profile
-    from autograder.grading.engine import grade
-    from autograder.notebooks.select import selected
+    from autograder.grading.pipeline import GradingOptions, grade
 
-    use_grading_profile()
     lab = find_lab(lab) if isinstance(lab, str) else lab
-    with _source_path(lab, source) as path, selected(functions):
-        report = grade(lab, path, hidden=False)
+    with _source_path(lab, source) as path:
+        report = grade(lab, path, GradingOptions(hidden=False, functions=functions))
     report.submission = str(source or lab.student_file)
     return report
 
@@ -74,7 +71,7 @@ def _source_path(lab: Lab, source: str | Path | None) -> Iterator[Path]:
     if source is None:
         yield Path.cwd() / lab.student_file
     elif source == CELLS:
-        from autograder.notebooks.extract import source_from_cells
+        from autograder.grading.notebook_code import source_from_cells
 
         with tempfile.TemporaryDirectory(prefix="dlgrade-cells-") as tmp:
             path = Path(tmp) / lab.student_file

@@ -52,10 +52,10 @@ class _Chunk:
 
 def graded_groups(lab: Lab) -> list[str]:
     """The functions and classes the public tests grade, in the tests' order (``Net.loss`` -> ``Net``)."""
-    from autograder.batch.jobs import collect_tests
+    from autograder.grading.pipeline import GradingOptions, collect
 
     groups: list[str] = []
-    for outcome in collect_tests(lab, hidden=False):
+    for outcome in collect(lab, GradingOptions(hidden=False)):
         if outcome.function:
             group = outcome.function.split(".")[0]
             if group not in groups:

@@ -5,23 +5,17 @@ student.zip     <lab>/ with the template, its notebook (<lab>.ipynb), instructio
                 notebook's check cells run without this repository.
 autograder.zip  Gradescope's layout: setup.sh and run_autograder at the top, the harness, the lab
                 with its hidden tests; never the reference solution or the buggy variants.
-                ``--format otter`` writes an otter-grader autograder instead (``release/otter.py``).
+                ``--format otter`` writes an otter-grader autograder instead (``release/otter_export.py``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import autograder
 from autograder.labs import Lab
-from autograder.release.bundle import tree, write_zip
+from autograder.release.bundle import write_zip
+from autograder.release.contents import lab_files, package_files, requirements
 
-PACKAGE = Path(autograder.__file__).resolve().parent
-_BASE_REQUIREMENTS = ["numpy>=1.26", "pytest>=8", "hypothesis>=6.100", "rich>=13", "jsonschema>=4.20",
-                      "msgpack>=1.0"]
-_TORCH_REQUIREMENTS = ["scikit-learn>=1.3", "gymnasium>=0.29", "matplotlib>=3.8"]
-# The grader reads notebook submissions; students need Jupyter only for the notebook.
-_GRADER_REQUIREMENTS = ["nbformat>=5.9"]
 FORMATS = ("gradescope", "otter")
 
 LAUNCHER = """#!/usr/bin/env sh
@@ -75,33 +69,13 @@ exit 0
 """
 
 
-def requirements(lab: Lab, hidden: bool) -> str:
-    # The hidden tests use torch as their oracle, so the grader needs it even for numpy labs.
-    needs_torch = lab.framework == "torch" or hidden
-    lines = _BASE_REQUIREMENTS + (_TORCH_REQUIREMENTS if lab.framework == "torch" else [])
-    if hidden:
-        lines = lines + _GRADER_REQUIREMENTS
-    if needs_torch and hidden:
-        lines = lines + ["torch>=2.4"]
-    return "\n".join(lines) + "\n"
-
-
-def _package_files(prefix: str) -> dict[str, Path]:
-    return tree(PACKAGE, f"{prefix}autograder")
-
-
-def _lab_files(lab: Lab, prefix: str, hidden: bool) -> dict[str, Path]:
-    exclude = ["mutants"] + ([] if hidden else ["tests/hidden"])
-    return tree(lab.directory, prefix, exclude=exclude)
-
-
 def student_bundle(lab: Lab, out: Path) -> Path:
     from autograder.notebooks.generate import notebook_text
 
     top = lab.name
     files: dict[str, Path | str] = {}
-    files |= _lab_files(lab, top, hidden=False)
-    files |= _package_files(f"{top}/.dlgrade/")
+    files |= lab_files(lab, top, hidden=False)
+    files |= package_files(f"{top}/.dlgrade/autograder")
     files[f"{top}/{lab.student_file}"] = lab.template
     files[f"{top}/{lab.module}.ipynb"] = notebook_text(lab)
     files[f"{top}/dlgrade"] = LAUNCHER.format(lab=lab.name)
@@ -117,8 +91,8 @@ def student_bundle(lab: Lab, out: Path) -> Path:
 
 def autograder_package(lab: Lab, out: Path) -> Path:
     files: dict[str, Path | str] = {}
-    files |= _package_files("")
-    files |= _lab_files(lab, f"assignments/{lab.name}", hidden=True)
+    files |= package_files("autograder")
+    files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
     files["setup.sh"] = SETUP_SH
     files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name)
     files["requirements.txt"] = requirements(lab, hidden=True)
@@ -131,7 +105,7 @@ def autograder_package(lab: Lab, out: Path) -> Path:
 def release(lab: Lab, out: Path, format: str = "gradescope") -> list[Path]:
     """The student bundle and the autograder of ``format`` (one of ``FORMATS``)."""
     if format == "otter":
-        from autograder.release.otter import otter_package
+        from autograder.release.otter_export import otter_package
 
         return [student_bundle(lab, out), otter_package(lab, out)]
     if format != "gradescope":

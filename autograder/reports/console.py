@@ -6,12 +6,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from autograder.failures import Kind
 from autograder.grading.outcomes import GradeReport
 
+_PASSED = ("pass", "green")
 _STATUS = {
-    "": ("pass", "green"), "not_implemented": ("todo", "yellow"), "import": ("error", "red"),
-    "timeout": ("timeout", "red"), "crash": ("crash", "red"), "error": ("error", "red"),
-    "mismatch": ("fail", "red"), "check": ("fail", "red"), "internal": ("grader fault", "magenta"),
+    Kind.NOT_IMPLEMENTED: ("todo", "yellow"), Kind.IMPORT: ("error", "red"), Kind.TIMEOUT: ("timeout", "red"),
+    Kind.CRASH: ("crash", "red"), Kind.ERROR: ("error", "red"), Kind.MISMATCH: ("fail", "red"),
+    Kind.CHECK: ("fail", "red"), Kind.INTERNAL: ("grader fault", "magenta"),
 }
 
 
@@ -24,8 +26,8 @@ def render(report: GradeReport, console: Console | None = None, *, title: str | 
     table.add_column("result", no_wrap=True)
     table.add_column("message", ratio=5)
     for t in report.tests:
-        label, colour = _STATUS.get("" if t.passed else t.kind, ("fail", "red"))
-        name = f"{t.function}: {t.title}" if t.function else t.title
+        label, colour = _PASSED if t.passed else _STATUS.get(t.kind, ("fail", "red"))
+        name = t.name
         if t.visibility == "hidden":
             name += " [hidden]"
         message = t.message

@@ -18,10 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.batch.jobs import MANIFEST, RESULTS, RETRY_KEY, write_text_atomic
+from autograder.batch.jobs import MANIFEST, RESULTS, RETRY_KEY
+from autograder.failures import Kind
+from autograder.files import write_atomic
 
 REPORT = "report.html"
-_KINDS = ("not_implemented", "mismatch", "error", "timeout", "crash", "import", "check")
 _WORST_SHOWN = 30
 
 
@@ -84,7 +85,7 @@ def _load(root: Path) -> LabStats:
         stats.scores[student] = float(data.get("score", 0))
         stats.max_score = max(stats.max_score, sum(float(t.get("max_score", 0)) for t in tests))
         kinds = [_kind(t) for t in tests]
-        if kinds and all(k == "import" for k in kinds):
+        if kinds and all(k == Kind.IMPORT for k in kinds):
             # Nothing ran: counting it against every test would hide what the class gets wrong.
             stats.unimportable.append(student)
             continue
@@ -102,7 +103,7 @@ def _kind(test: dict) -> str:
     """How a test of results.json failed ("" when it passed)."""
     if test.get("status") != "failed" and float(test.get("score", 0)) >= float(test.get("max_score", 0)):
         return ""
-    return next((k for k in test.get("tags", []) if k in _KINDS), "fail")
+    return next((k for k in test.get("tags", []) if Kind.named(k)), "fail")
 
 
 def write_report(folder: Path, out: Path | None = None) -> Path:
@@ -111,7 +112,7 @@ def write_report(folder: Path, out: Path | None = None) -> Path:
     if not batches:
         raise FileNotFoundError(f"no batch results under {folder} (run `dlgrade batch LAB DIR --out {folder}`)")
     out = Path(out) if out else Path(folder) / REPORT
-    write_text_atomic(out, render_html(batches))
+    write_atomic(out, render_html(batches))
     return out
 
 

@@ -68,11 +68,14 @@ class _Output:
 
 
 class WorkerClient:
+    """The submission in a confined worker process (a ``SubmissionRunner``)."""
+
     def __init__(self, spec: WorkerSpec) -> None:
         self.spec = spec
         self.proc: subprocess.Popen | None = None
         self.import_error: ImportFailure | None = None
         self.deadline: float | None = None
+        self.limit: float = spec.limits.test_timeout  # the current test's, as begin_test set it
         self.pending_seed: int | None = None
         self.output = _Output(spec.limits.output_bytes)
         self.starts = 0
@@ -94,9 +97,10 @@ class WorkerClient:
             out["protected_by_permissions"] = list(self.protected)
         return out
 
-    def begin_test(self, seed: int, deadline: float) -> None:
-        """A new test: its own deadline and random seed, and a clean slate after a timeout."""
-        self.deadline, self.pending_seed, self.poisoned = deadline, seed, None
+    def begin_test(self, *, seed: int, limit: float) -> None:
+        """A new test: its own time limit and random seed, and a clean slate after a timeout."""
+        self.limit, self.deadline = limit, time.monotonic() + limit
+        self.pending_seed, self.poisoned = seed, None
 
     def poison(self, failure: Exception) -> None:
         """Fail every further request of this test at once (no respawn loops while shrinking)."""
@@ -242,7 +246,7 @@ class WorkerClient:
         except StudentError as failure:
             # Not written yet, or not there: no other input will change that, so hypothesis need
             # not wait on the worker while it shrinks.
-            if failure.not_implemented or failure.kind in ("missing", "forbidden"):
+            if failure.same_for_any_input:
                 self.poisoned = failure
             raise
 
@@ -279,7 +283,7 @@ class WorkerClient:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    limit = self.spec.limits.import_timeout if importing else self.spec.limits.test_timeout
+                    limit = self.spec.limits.import_timeout if importing else self.limit
                     self.stop()
                     raise WorkerTimeout(function, limit, during_import=importing)
                 for key, _ in sel.select(timeout=min(remaining, 1.0)):

@@ -9,40 +9,39 @@ import types
 from pathlib import Path
 from typing import Any
 
-from autograder.labs import Lab
-
 
 class InProcessClient:
-    """The worker's operations on a module of this very process: Otter's model, for the export.
+    """The worker's operations on a module of this very process (a ``SubmissionRunner``).
 
     It answers what the grading plugin and the ``student`` fixture ask of a ``WorkerClient``.
     Requests and replies still go through the wire codec, so the tests get copies, exactly as
     from a worker; but nothing separates the submission from the harness.
     """
 
-    def __init__(self, module: types.ModuleType, lab: Lab) -> None:
+    def __init__(self, module: types.ModuleType, probes: Path | None = None) -> None:
         from autograder.worker.main import Worker, _import_file
 
         self.worker = Worker()
         self.worker.module = module
-        if lab.probes:
-            self.worker.probes = _import_file("_dlgrade_probes", str(lab.probes))
+        if probes:
+            self.worker.probes = _import_file("_dlgrade_probes", str(probes))
         self.handlers = {name.removeprefix("op_"): getattr(self.worker, name)
                          for name in dir(self.worker) if name.startswith("op_")}
         self.import_error = None
+        self.sandbox_error = None
         self.starts = 1
         self.pending_seed: int | None = None
         self.poisoned: Exception | None = None
 
     @classmethod
-    def for_file(cls, lab: Lab, path: Path) -> InProcessClient:
-        """The submission at ``path``, imported into this process (baselines and benchmarks)."""
+    def for_file(cls, path: Path, module: str, probes: Path | None = None) -> InProcessClient:
+        """The submission at ``path``, imported into this process as ``module`` (baselines and benchmarks)."""
         from autograder.worker.main import _import_file
 
-        return cls(_import_file(lab.module, str(Path(path).resolve())), lab)
+        return cls(_import_file(module, str(Path(path).resolve())), probes)
 
-    def begin_test(self, seed: int, deadline: float) -> None:
-        self.pending_seed, self.poisoned = seed, None  # no deadline: nothing could enforce it here
+    def begin_test(self, *, seed: int, limit: float) -> None:
+        self.pending_seed, self.poisoned = seed, None  # no limit: nothing could enforce it here
 
     def poison(self, failure: Exception) -> None:
         self.poisoned = failure
@@ -52,6 +51,9 @@ class InProcessClient:
 
     def stop(self) -> None:
         pass
+
+    def sandbox_report(self) -> dict:
+        return {"mode": "in-process", "isolation": "none", "layers": []}
 
     def request(self, req: dict, function: str | None) -> Any:
         from autograder.failures import StudentError
@@ -69,7 +71,7 @@ class InProcessClient:
         except Exception as exc:
             failure = StudentError(function, describe(exc, self.worker.path))
             # As WorkerClient does: a missing or unwritten function fails the rest of its test at once.
-            if failure.not_implemented or failure.kind in ("missing", "forbidden"):
+            if failure.same_for_any_input:
                 self.poisoned = failure
             raise failure from None
         return unpackb(packb(value))

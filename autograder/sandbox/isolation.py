@@ -34,7 +34,6 @@ from autograder.failures import SandboxUnavailable
 from autograder.worker import confine
 
 MODES = ("auto", "strict", "none")
-LAYERS = ("uid", "bwrap", "landlock", "seccomp")
 DEFAULT_USER = "dlgrade-worker"
 SYSTEM_TOPS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 

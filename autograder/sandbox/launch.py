@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.sandbox.isolation import Plan, namespace_args, system_binds
-from autograder.sandbox.limits import Limits
+from autograder.sandbox.limits import SINGLE_THREAD_ENV, Limits
 
 WORKER_SOURCE = Path(__file__).resolve().parent.parent / "worker"
 INSIDE = "/opt/dlgrade"  # where bubblewrap shows the staged files
 MIB = 1024 * 1024
 
-# Single-threaded BLAS and torch: deterministic sums, and parallel graders do not oversubscribe.
-_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 # Kept from the harness' environment: hardware workarounds, never secrets.
 _PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
 # What of /etc a Python process needs: the loader's cache, names of users and groups, time zone.
@@ -204,7 +202,7 @@ def worker_command(plan: Plan, staging: Staging, limits: Limits, read_fd: int, w
 
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "PYTHONHASHSEED": "0",
            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
-    env.update({name: "1" for name in _THREAD_VARS})
+    env.update(SINGLE_THREAD_ENV)
     env.update({name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ})
 
     rlimits = {"AS": limits.memory_mb * MIB, "CPU": limits.cpu_seconds, "FSIZE": limits.file_size_mb * MIB,

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Single-threaded BLAS, OpenMP and torch in every grading process and worker: sums come out the
+# same on every machine, and parallel gradings do not fight over cores.
+SINGLE_THREAD_ENV = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                            "NUMEXPR_NUM_THREADS")}
+
 
 @dataclass(frozen=True)
 class Limits:

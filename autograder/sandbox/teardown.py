@@ -10,27 +10,20 @@ temporary folders are removed.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
-import sys
 import time
 
+from autograder.worker import procctl
+
 SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
-_PR_SET_CHILD_SUBREAPER = 36
 _subreaper = False
 
 
 def become_subreaper() -> bool:
-    """Orphans of the harness' descendants come back to the harness (Linux 3.4+)."""
+    """Orphans of the harness' descendants come back to the harness (once per process)."""
     global _subreaper
-    if _subreaper or not sys.platform.startswith("linux"):
-        return _subreaper
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        _subreaper = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        _subreaper = False
+    _subreaper = _subreaper or procctl.become_subreaper()
     return _subreaper
 
 

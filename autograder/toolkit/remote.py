@@ -10,12 +10,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograder.failures import GraderFault, SubmissionFailure
-from autograder.sandbox.client import WorkerClient
+from autograder.sandbox.runner import SubmissionRunner
 from autograder.worker.wire import Handle
 
 
 class _Endpoint:
-    def __init__(self, client: WorkerClient) -> None:
+    def __init__(self, client: SubmissionRunner) -> None:
         self._client = client
 
     def _send(self, req: dict, function: str | None) -> Any:
@@ -31,7 +31,7 @@ class _Endpoint:
 class StudentFunction(_Endpoint):
     """A callable of the submission (a module function, a class, or a method of a remote object)."""
 
-    def __init__(self, client: WorkerClient, name: str, target: Handle | None = None,
+    def __init__(self, client: SubmissionRunner, name: str, target: Handle | None = None,
                  label: str | None = None) -> None:
         super().__init__(client)
         self.name, self.target, self.label = name, target, label or name
@@ -65,7 +65,7 @@ class StudentFunction(_Endpoint):
 class RemoteObject(_Endpoint):
     """An object living in the worker: call its methods, read and set its attributes."""
 
-    def __init__(self, client: WorkerClient, handle: Handle) -> None:
+    def __init__(self, client: SubmissionRunner, handle: Handle) -> None:
         super().__init__(client)
         self.handle = handle
 
@@ -122,7 +122,7 @@ class Student(_Endpoint):
         return self._send({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}, name)
 
 
-def _wrap(client: WorkerClient, value: Any) -> Any:
+def _wrap(client: SubmissionRunner, value: Any) -> Any:
     if isinstance(value, Handle):
         return RemoteObject(client, value)
     if type(value) is tuple:

@@ -24,12 +24,11 @@ import resource
 import struct
 import sys
 
+from autograder.worker import procctl
+from autograder.worker.procctl import libc as _libc
+
 SANDBOX_FAILED = 111
 
-_PR_SET_PDEATHSIG = 1
-_PR_SET_DUMPABLE = 4
-_PR_SET_SECCOMP = 22
-_PR_SET_NO_NEW_PRIVS = 38
 _SECCOMP_MODE_FILTER = 2
 
 _RLIMITS = {
@@ -41,13 +40,6 @@ _RLIMITS = {
 
 class ConfineError(Exception):
     pass
-
-
-def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    libc.prctl.restype = ctypes.c_int
-    return libc
 
 
 def _check(result: int, what: str) -> int:
@@ -85,11 +77,11 @@ def drop_user(uid: int, gid: int) -> None:
         raise ConfineError("the worker could become root again")
     # Changing credentials made this process non-dumpable; as the worker user it has nothing to
     # hide from itself, and /proc/self stays readable to it (numpy and torch read it).
-    _libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    _libc().prctl(procctl.PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 
 def no_new_privs() -> None:
-    _check(_libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
+    procctl.prctl(procctl.PR_SET_NO_NEW_PRIVS, 1, "prctl(NO_NEW_PRIVS)")
 
 
 # -- Landlock ----------------------------------------------------------------------------------------
@@ -291,7 +283,7 @@ def apply_seccomp(spec: dict) -> dict:
     program = seccomp_program(arch, spec.get("sockets", "none"), spec.get("protect_pid"))
     buf = ctypes.create_string_buffer(program, len(program))
     prog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
-    _check(_libc().prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
+    _check(_libc().prctl(procctl.PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
     return {"arch": arch, "sockets": spec.get("sockets", "none")}
 
 
@@ -310,7 +302,7 @@ def confine(config_json: str) -> dict:
         if config.get("parent"):
             # Without a pid namespace nothing else ends the worker if the harness dies abruptly.
             # (Set after the drop: a change of credentials clears it.)
-            _check(_libc().prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PDEATHSIG)")
+            procctl.prctl(procctl.PR_SET_PDEATHSIG, 9, "prctl(PDEATHSIG)")
             if os.getppid() != int(config["parent"]):
                 raise ConfineError("the harness is gone")
         home = config.get("home")

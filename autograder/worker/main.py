@@ -182,10 +182,6 @@ class Worker:
         grads = torch.autograd.grad(out, leaves, grad_out, allow_unused=True) if leaves else []
         return (self.to_wire(result), [None if g is None else g.detach().numpy().copy() for g in grads])
 
-    def op_release(self, req: dict) -> None:
-        for ident in req["ids"]:
-            self.objects.pop(ident, None)
-
 
 def _import_file(name: str, path: str) -> Any:
     spec = importlib.util.spec_from_file_location(name, path)

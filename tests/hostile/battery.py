@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.results.gradescope import validate
+from autograder.grading.results import check_schema
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"
@@ -308,7 +308,7 @@ class Battery:
         results_text = out.read_text() if out.exists() else ""
         try:
             data = json.loads(results_text)
-            validate(data)
+            check_schema(data)
         except Exception as exc:  # noqa: BLE001
             data, error = {}, error or f"results.json invalid: {exc}"
         return Run(case, elapsed, rc, stdout, stderr, results_text, data, survivors, leftovers, connections, error,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from autograder.failures import SandboxUnavailable
-from autograder.grading.engine import grade
+from autograder.grading.pipeline import GradingOptions, grade
+from autograder.grading.results import check_schema
 from autograder.labs import Lab
-from autograder.results.gradescope import validate
 from autograder.sandbox import isolation
 from autograder.worker import confine
 from tests.hostile.battery import FIXTURE, LAB, TEMPLATE
@@ -77,7 +77,7 @@ def _grade_in_subprocess(lab: Lab, source: str, tmp: Path, *, sandbox: str, disa
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", LAB, str(sub), "--out", str(out),
                            "--quiet", "--sandbox", sandbox], env=env, capture_output=True, timeout=120)
     data = json.loads(out.read_text())
-    validate(data)
+    check_schema(data)
     return {"rc": done.returncode, "data": data, "stdout": done.stdout.decode()}
 
 
@@ -106,11 +106,11 @@ def test_honest_scores_are_the_same_under_every_layer(probe_lab, layers, monkeyp
     monkeypatch.setenv("DLGRADE_SANDBOX_DISABLE", disable)
     if sandbox == "auto" and "bwrap" not in disable and isolation.probe_host().bwrap is None:
         pytest.skip(f"bubblewrap is not usable here: {isolation.probe_host().bwrap_note}")
-    reference = grade(probe_lab, probe_lab.reference, sandbox=sandbox)
+    reference = grade(probe_lab, probe_lab.reference, GradingOptions(sandbox=sandbox))
     assert reference.score == reference.max_score == 10, [(t.nodeid, t.message) for t in reference.tests]
     template_path = probe_lab.root / "template.py"
     template_path.write_text(TEMPLATE)
-    template = grade(probe_lab, template_path, sandbox=sandbox)
+    template = grade(probe_lab, template_path, GradingOptions(sandbox=sandbox))
     assert template.score == 0 and all(t.kind == "not_implemented" for t in template.tests), \
         [(t.nodeid, t.kind, t.message) for t in template.tests]
     assert reference.extra["sandbox"]["mode"] == sandbox

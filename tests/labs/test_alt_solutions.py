@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.engine import grade
+from autograder.grading.pipeline import grade
 from autograder.labs import find_lab
 
 HERE = Path(__file__).parent

@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
-from autograder.grading.engine import grade
 from autograder.grading.outcomes import GradeReport
+from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
-
-# What a template's tests may fail with: anything else is a test that crashes on a stub.
-TEMPLATE_KINDS = frozenset({"not_implemented", "import"})
 
 
 @dataclass
@@ -48,7 +45,7 @@ class Job:
 
 
 def _run(job: Job) -> GradeReport:
-    return grade(find_lab(job.lab), Path(job.path), stop_early=job.stop_early)
+    return grade(find_lab(job.lab), Path(job.path), GradingOptions(stop_early=job.stop_early))
 
 
 def _first_line(text: str) -> str:
@@ -75,10 +72,6 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1) -> list[Validat
     return [_judge(lab, done, runs) for lab in labs]
 
 
-def validate(lab: Lab, runs: int = 3, jobs: int = 1) -> Validation:
-    return validate_many([lab], runs, jobs)[0]
-
-
 def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Validation:
     result = Validation(lab.name)
     add = result.checks.append
@@ -95,7 +88,7 @@ def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Val
 
     template = done[(lab.name, "template")]
     crashed = [f"{t.nodeid}: [{t.kind or 'passed'}] {_first_line(t.message)}" for t in template.tests
-               if t.passed or t.kind not in TEMPLATE_KINDS]
+               if t.passed or not t.kind.submission_unfinished]
     add(Check("template gets 0, every test 'not implemented'", template.score == 0 and not crashed,
               f"{template.score:g}/{template.max_score:g}" + "".join(f"\n  {c}" for c in crashed)))
 

@@ -1,10 +1,12 @@
-"""A ``GradeReport`` as Gradescope's results.json, checked against the schema, written atomically."""
+"""A ``GradeReport`` as the data of Gradescope's results.json, checked against Gradescope's schema.
+
+Made here, where grading is, so that every route (a single grade, a batch process, a Dask task)
+hands the writers the same data; writing it is the writers' job (``reports/results_file.py``).
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text())
 
 
-def validate(results: dict) -> None:
+def check_schema(results: dict) -> None:
+    """Raise ``jsonschema.ValidationError`` when ``results`` is not what Gradescope accepts."""
     jsonschema.validate(results, schema())
 
 
@@ -31,8 +34,8 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
         output = t.message if not t.passed else ""
         if t.output:
             output += ("\n\n" if output else "") + "your code printed:\n" + t.output
-        entry = {
-            "name": f"{t.function}: {t.title}" if t.function else t.title,
+        tests.append({
+            "name": t.name,
             "number": str(number),
             "score": t.score,
             "max_score": t.max_score,
@@ -40,14 +43,12 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
             "output": output,
             "visibility": "visible" if t.visibility == "public" else hidden_visibility,
             "tags": [tag for tag in (t.function, t.visibility, t.kind) if tag],
-        }
-        tests.append(entry)
+        })
     summary = f"{report.lab}: {report.score:g} / {report.max_score:g}"
-    notes = "\n".join([summary, *report.notes])
     return {
         "score": report.score,
         "execution_time": round(report.execution_time, 3),
-        "output": notes,
+        "output": "\n".join([summary, *report.notes]),
         "output_format": "text",
         "test_output_format": "text",
         "visibility": "visible",
@@ -57,23 +58,7 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
     }
 
 
-def write_atomic(path: Path, data: dict) -> None:
-    """Readers see the old file or the whole new one, never a half-written one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def error_results(message: str) -> dict:
+def error_results(message: str) -> dict[str, Any]:
     """What to write when grading itself could not finish: a clear zero, never a missing file."""
     return {"score": 0, "execution_time": 0, "output": message, "output_format": "text", "tests": [],
             "visibility": "visible"}

@@ -1,4 +1,5 @@
-"""``dlgrade release LAB --format otter``: the lab as an otter-grader autograder zip.
+"""``dlgrade release LAB --format otter``: the lab as an otter-grader autograder zip (what runs inside
+Otter's kernel is ``otter_kernel.py``).
 
 Otter grades in process: it executes the submission in a Jupyter kernel and runs its test files
 there, against the submission's globals. The export keeps dlgrade's tests and their points and
@@ -19,14 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-import types
 from pathlib import Path
 
 from autograder.grading.outcomes import TestOutcome
+from autograder.grading.pipeline import GradingOptions, collect
 from autograder.labs import Lab
-from autograder.release.bundle import tree, write_zip
-from autograder.sandbox.inprocess import InProcessClient
+from autograder.release.bundle import write_zip
+from autograder.release.contents import lab_files, package_files, requirements
 
 OTTER_REQUIREMENT = "otter-grader>=6"
 
@@ -34,7 +34,7 @@ TEST_FILE = '''"""dlgrade's tests of {function} ({lab}), run by Otter; generated
 
 from otter.test_files import test_case
 
-from autograder.release.otter import outcome_of
+from autograder.release.otter_kernel import outcome_of
 
 OK_FORMAT = False
 
@@ -87,7 +87,7 @@ def question_files(lab: Lab, tests: list[TestOutcome]) -> dict[str, str]:
     files = {}
     for number, (name, cases) in enumerate(questions.items(), start=1):
         body = "".join(
-            TEST_CASE.format(title=f"{t.function}: {t.title}" if t.function else t.title, points=t.max_score,
+            TEST_CASE.format(title=t.name, points=t.max_score,
                              hidden=t.visibility == "hidden", number=i, lab=lab.name, nodeid=t.nodeid)
             for i, t in enumerate(cases, start=1))
         files[f"tests/q{number:02d}_{name}.py"] = TEST_FILE.format(function=name, lab=lab.name, name=name,
@@ -97,14 +97,10 @@ def question_files(lab: Lab, tests: list[TestOutcome]) -> dict[str, str]:
 
 def otter_package(lab: Lab, out: Path, *, hidden: bool = True) -> Path:
     """Write ``out/<lab>/otter/autograder.zip``; ``hidden=False`` exports the public tests only."""
-    from autograder.batch.jobs import collect_tests
-    from autograder.release.build import PACKAGE, requirements
-
     files: dict[str, Path | str] = {}
-    files |= question_files(lab, collect_tests(lab, hidden))
-    files |= tree(PACKAGE, "files/autograder")
-    exclude = ["mutants"] + ([] if hidden else ["tests/hidden"])
-    files |= tree(lab.directory, f"files/assignments/{lab.name}", exclude=exclude)
+    files |= question_files(lab, collect(lab, GradingOptions(hidden=hidden)))
+    files |= package_files("files/autograder")
+    files |= lab_files(lab, f"files/assignments/{lab.name}", hidden=hidden)
     files["otter_config.json"] = json.dumps({"lang": "python", "show_stdout": False, "show_hidden": False},
                                             indent=2) + "\n"
     files["requirements.txt"] = requirements(lab, hidden=True) + f"{OTTER_REQUIREMENT}\nipykernel>=6\n"
@@ -113,34 +109,3 @@ def otter_package(lab: Lab, out: Path, *, hidden: bool = True) -> Path:
     files["run_otter.py"] = RUN_OTTER
     return write_zip(out / lab.name / "otter" / "autograder.zip", files,
                      executable=["setup.sh", "run_autograder"])
-
-
-# -- grading side: runs inside Otter's kernel ---------------------------------------------------
-
-_graded: tuple[dict, dict[str, TestOutcome]] | None = None
-
-
-def grade_in_process(env: dict, lab: Lab) -> dict[str, TestOutcome]:
-    """Every test of ``lab`` on the submission whose globals are ``env``, by test id."""
-    from autograder.grading.engine import run_tests
-
-    module = types.ModuleType(lab.module)
-    module.__dict__.update(env)
-    with tempfile.TemporaryDirectory(prefix="dlgrade-otter-") as tmp:
-        plugin = run_tests(lab, InProcessClient(module, lab), Path(tmp))
-    plugin.check_loaded()
-    return {t.nodeid: t for t in plugin.outcomes}
-
-
-def outcome_of(env: dict, lab_name: str, nodeid: str) -> None:
-    """An Otter test case: pass when dlgrade's test ``nodeid`` passed, else fail with its message."""
-    global _graded
-    from autograder.labs import find_lab
-
-    if _graded is None or _graded[0] is not env:
-        _graded = (env, grade_in_process(env, find_lab(lab_name)))
-    outcome = _graded[1].get(nodeid)
-    if outcome is None:
-        raise AssertionError(f"dlgrade did not run {nodeid}")
-    if not outcome.passed:
-        raise AssertionError(outcome.message or "failed")

@@ -1,1 +1,0 @@
-"""Writing grading results in the formats grading servers read."""

@@ -1,0 +1,42 @@
+"""What runs a submission for the harness: the one interface grading is written against.
+
+``WorkerClient`` (``client.py``) runs it in a separate, confined worker process: the only runner
+for untrusted code. ``InProcessClient`` (``inprocess.py``) answers the same requests inside the
+harness's own process, for Otter's in-kernel model and for the benchmark's baseline.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from autograder.failures import ImportFailure, SandboxUnavailable
+
+
+class SubmissionRunner(Protocol):
+    import_error: ImportFailure | None
+    """Set when the submission cannot be imported: every request then fails with it."""
+    starts: int
+    """How many times the submission was loaded (a worker is replaced after a timeout or a crash)."""
+    sandbox_error: SandboxUnavailable | None
+    """Set when the isolation asked for could not be had: grading must stop, not score."""
+
+    def begin_test(self, *, seed: int, limit: float) -> None:
+        """A new test: its random seed, and ``limit`` seconds from now for all its requests.
+
+        The limit given here is the one a timeout reports: the deadline and its message cannot differ.
+        """
+
+    def poison(self, failure: Exception) -> None:
+        """Fail every further request of the current test at once with ``failure``."""
+
+    def request(self, req: dict, function: str | None) -> Any:
+        """One operation (call, map, get, ...) on the submission; ``function`` is blamed for its failures."""
+
+    def take_output(self) -> str:
+        """What the submission printed since the last call (bounded)."""
+
+    def stop(self) -> None:
+        """End the submission's process(es) and remove what they staged."""
+
+    def sandbox_report(self) -> dict:
+        """The isolation the submission ran under (results.json's ``extra_data["sandbox"]``)."""
