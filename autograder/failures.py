@@ -98,6 +98,15 @@ class WorkerTimeout(SubmissionFailure):
         super().__init__(f"{what} did not finish within {limit:g} s (infinite loop, or far too slow?)")
 
 
+class BudgetExhausted(WorkerTimeout):
+    """The submission's whole time budget ran out before this test started."""
+
+    def __init__(self, budget: float) -> None:
+        SubmissionFailure.__init__(self, f"not run: the submission used up its {budget:g} s time budget in earlier "
+                                         "tests (an infinite loop there, or far too slow?)")
+        self.function, self.limit, self.during_import = None, budget, False
+
+
 class WorkerDied(SubmissionFailure):
     def __init__(self, function: str | None, description: str) -> None:
         self.function, self.description = function, description

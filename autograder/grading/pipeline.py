@@ -133,7 +133,7 @@ def run(g: Grading) -> None:
     if g.refused is not None:
         runner.import_error = g.refused
     budget = options.budget if options.budget is not None else lab.limits.total_timeout
-    g.plugin = GradingPlugin(lab, runner, budget_end=g.started + budget, seed_of=seed_of)
+    g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of)
     try:
         _pytest(lab, options, g.workdir, [g.plugin], extra=["-x"] if options.stop_early else [])
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.failures import Kind, WorkerTimeout
+from autograder.failures import BudgetExhausted, Kind
 from autograder.grading.feedback import explain, kind_of
 from autograder.grading.outcomes import TestOutcome
 from autograder.labs import Lab
@@ -28,9 +28,10 @@ class LabTestError(Exception):
 
 
 class GradingPlugin:
-    def __init__(self, lab: Lab, runner: SubmissionRunner, *, budget_end: float,
+    def __init__(self, lab: Lab, runner: SubmissionRunner, *, started: float, budget: float,
                  seed_of: Callable[[str], int]) -> None:
-        self.lab, self.runner, self.budget_end, self.seed_of = lab, runner, budget_end, seed_of
+        self.lab, self.runner, self.seed_of = lab, runner, seed_of
+        self.budget, self.budget_end = budget, started + budget
         self.ran: list[_Ran] = []
         self.collect_errors: list[str] = []
         self._started: dict[str, float] = {}
@@ -65,7 +66,7 @@ class GradingPlugin:
         self.runner.take_output()
         self.runner.begin_test(seed=self.seed_of(item.nodeid), limit=time_limit(self.lab, item))
         if now >= self.budget_end:
-            self.runner.poison(WorkerTimeout(None, self.lab.limits.total_timeout))
+            self.runner.poison(BudgetExhausted(self.budget))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
