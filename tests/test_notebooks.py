@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,10 +16,10 @@ from rich.console import Console
 
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.grading.submission import SubmissionError, prepare_module
-from autograder.labs import find_lab, list_labs
+from autograder.labs import Lab, find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
+from autograder.notebooks.demos import read_demos
 from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
-from autograder.notebooks.recipes import RECIPES
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -62,6 +63,20 @@ def test_notebook_follows_the_instructions(backprop):
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and "QUICK = False" in params[0].source
     assert notebook_text(backprop) == notebook_text(backprop)  # byte-identical releases
+
+
+def test_demos_follow_the_check_cell_they_name(backprop, tmp_path):
+    demo = read_demos(backprop.notebook_demos)
+    sources = [c.source for c in build_notebook(backprop).cells]
+    first = sources.index(demo[0].source)
+    assert sources[first:first + len(demo)] == [c.source for c in demo]
+    assert sources[first - 1].startswith("check(") and f"'{demo[0].after}'" in sources[first - 1]
+    # a demo whose function has no public test of its own comes before the whole public suite
+    shutil.copytree(backprop.directory, tmp_path / "backprop", ignore=shutil.ignore_patterns("mutants"))
+    (tmp_path / "backprop" / "demo.py").write_text('# %% after="nothing_graded"\nprint("unplaced")\n')
+    sources = [c.source for c in build_notebook(Lab.load(tmp_path / "backprop", backprop.root)).cells]
+    assert sources[-3:-1] == ['print("unplaced")', "## All public tests\n\n"
+                              "The whole public suite, as `./dlgrade check backprop` runs it."]
 
 
 def test_student_bundle_carries_the_notebook(backprop, tmp_path):
@@ -114,8 +129,9 @@ def test_notebook_executes_top_to_bottom(lab_name, which, tmp_path):
                             resources={"metadata": {"path": str(folder)}}).execute(env=env)
     checks = [c for c in nb.cells if _is_check(c)]
     others = [c for c in nb.cells if c.cell_type == "code" and not _is_check(c)]
-    demos = [c for c in others if any(r.code.strip() in c.source for r in RECIPES.get(lab_name, ()))]
-    assert checks and len(demos) == len(RECIPES.get(lab_name, ()))
+    demo_code = [c.source for c in read_demos(lab.notebook_demos) if c.kind == "code"]
+    demos = [c for c in others if c.source in demo_code]
+    assert checks and demo_code and len(demos) == len(demo_code)
     for cell in checks:
         text = _text(cell)
         got, total = map(float, _TOTAL.search(text).groups())

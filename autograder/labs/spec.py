@@ -61,6 +61,10 @@ class Lab:
         return self.directory / "instructions.md"
 
     @property
+    def notebook_demos(self) -> Path:
+        return self.directory / "demo.py"
+
+    @property
     def probes(self) -> Path | None:
         path = self.directory / "probes.py"
         return path if path.exists() else None

@@ -3,9 +3,9 @@
 The instructions' sections become markdown cells in order. Each function the public tests grade
 gets a check cell right after the part of the instructions that introduces it: the list item or
 table row that starts with its name (``1. `affine_forward(x, w, b)` ...``), else the first
-passage that names it in backticks. The lab's demos (``recipes``) follow the check cell of the
-function they need. Students write their code in ``<lab>.py`` next to the notebook; the notebook
-imports it with autoreload, so an edit shows at the next run of a cell.
+passage that names it in backticks. The lab's demos (its ``demo.py``, read by ``demos``) follow
+the check cell of the function they need. Students write their code in ``<lab>.py`` next to the
+notebook; the notebook imports it with autoreload, so an edit shows at the next run of a cell.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.labs import Lab
-from autograder.notebooks.recipes import RECIPES, Recipe
+from autograder.notebooks.demos import DemoCell, read_demos
 
 _HEADING = re.compile(r"^(#{1,6})\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -71,7 +71,7 @@ def build_notebook(lab: Lab):
     text = lab.instructions.read_text() if lab.instructions.exists() else f"# {lab.title}\n"
     chunks = _chunks(text)
     unplaced = _assign(chunks, groups)
-    recipes = list(RECIPES.get(lab.name, ()))
+    demos = read_demos(lab.notebook_demos)
     cells: list = []
 
     def markdown(lines: list[str]) -> None:
@@ -87,9 +87,15 @@ def build_notebook(lab: Lab):
 
     def check_cell(names: list[str]) -> None:
         code(f"check({', '.join(repr(n) for n in [lab.name, *names])})")
-        for recipe in [r for r in recipes if r.after in names]:
-            recipes.remove(recipe)
-            _recipe_cells(recipe, markdown, code)
+        for demo in [d for d in demos if d.after in names]:
+            demos.remove(demo)
+            demo_cell(demo)
+
+    def demo_cell(demo: DemoCell) -> None:
+        if demo.kind == "markdown":
+            markdown([demo.source])
+        else:
+            code(demo.source)
 
     title, chunks = _title(chunks, lab)
     markdown([title, "", PREFACE.format(student_file=lab.student_file, lab=lab.name)])
@@ -110,8 +116,8 @@ def build_notebook(lab: Lab):
     if unplaced:
         markdown(["## Other public tests"])
         check_cell(unplaced)
-    for recipe in recipes:  # a demo whose function has no public test of its own
-        _recipe_cells(recipe, markdown, code)
+    for demo in demos:  # a demo whose function has no public test of its own
+        demo_cell(demo)
     markdown(["## All public tests", "", f"The whole public suite, as `./dlgrade check {lab.name}` runs it."])
     code(f"check({lab.name!r})")
 
@@ -151,12 +157,6 @@ if Path(".dlgrade").is_dir():
 %matplotlib inline
 from autograder.notebooks import CELLS, check, when_implemented{torch}
 import {lab.module}"""
-
-
-def _recipe_cells(recipe: Recipe, markdown, code) -> None:
-    if recipe.markdown:
-        markdown([recipe.markdown])
-    code(recipe.code)
 
 
 def _title(chunks: list[_Chunk], lab: Lab) -> tuple[str, list[_Chunk]]:
