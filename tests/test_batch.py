@@ -17,6 +17,7 @@ from autograder.batch import BatchError, run_batch
 from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover
 from autograder.results.gradescope import validate
+from tests.conftest import require
 
 PUBLIC_POINTS = 40
 FULL = {"alice", "frank", "gina"}
@@ -144,7 +145,7 @@ def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp
 
 
 def test_dask_cluster_gives_the_same_results(backprop, submissions, uninterrupted, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed", "dev")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         summary = run_batch(backprop, submissions, tmp_path, scheduler=cluster.scheduler_address,
