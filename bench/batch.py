@@ -56,7 +56,7 @@ def time_batch(submissions: Path, out: Path, jobs: int, public: bool) -> float:
 def time_otter(package: Path, paths: list[Path], out: Path) -> tuple[float, dict[str, float]]:
     otter = shutil.which("otter", path=str(Path(sys.executable).parent))
     if otter is None:
-        raise SystemExit("otter-grader is not installed: pip install -e '.[otter]'")
+        raise SystemExit("otter-grader is missing: run `make setup` (it installs dlgrade's `otter` extra)")
     totals = {}
     started = time.perf_counter()
     for path in paths:

@@ -16,8 +16,13 @@ import pytest
 from autograder.batch import BatchError, BatchSummary, run_batch
 from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover
+<<<<<<< HEAD
 from autograder.grading.results import check_schema
 from autograder.reports.gradebook import gradebook_columns, write_gradebook
+=======
+from autograder.results.gradescope import validate
+from tests.conftest import require
+>>>>>>> testtools
 
 PUBLIC_POINTS = 40
 FULL = {"alice", "frank", "gina"}
@@ -153,7 +158,7 @@ def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp
 
 
 def test_dask_cluster_gives_the_same_results(backprop, submissions, uninterrupted, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed", "dev")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         summary = graded_batch(backprop, submissions, tmp_path, scheduler=cluster.scheduler_address,

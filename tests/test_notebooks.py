@@ -20,9 +20,14 @@ from autograder.labs import Lab, find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
 from autograder.notebooks.demos import read_demos
 from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
+<<<<<<< HEAD
+=======
+from autograder.notebooks.recipes import RECIPES
+from tests.conftest import require
+>>>>>>> testtools
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+nbformat = require("nbformat", "notebooks")
+nbclient = require("nbclient", "notebooks")
 
 # Executing a torch lab's notebook takes minutes on two cores (a worker per check cell imports
 # torch, and the demos train): by default only backprop's run, the others on request.

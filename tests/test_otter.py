@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import subprocess
@@ -14,25 +13,13 @@ import pytest
 
 from autograder.grading.pipeline import GradingOptions, collect, grade
 from autograder.release.otter_export import otter_package, question_name
+from tests.conftest import require
 
-REPO = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(scope="module")
-def otter():
-    """otter-grader, installed from dlgrade's `otter` extra when it is missing."""
-    try:
-        return importlib.import_module("otter")
-    except ImportError:
-        pass
-    try:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", f"{REPO}[otter]"],
-                       check=True, capture_output=True, timeout=900)
-    except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"the otter extra could not be installed here ({type(exc).__name__}); "
-                    "pip install -e '.[otter]' to run the comparison")
-    importlib.invalidate_caches()
-    return importlib.import_module("otter")
+def _otter_cli() -> str:
+    """The `otter` command that comes with the otter extra in this interpreter's environment."""
+    require("otter", "otter")
+    return shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +27,8 @@ def package(backprop, tmp_path_factory) -> Path:
     return otter_package(backprop, tmp_path_factory.mktemp("dist"))
 
 
-def test_export_keeps_points_and_visibility(backprop, package, otter, tmp_path):
+def test_export_keeps_points_and_visibility(backprop, package, tmp_path):
+    require("otter", "otter")
     from otter.test_files import ExceptionTestFile
 
     with zipfile.ZipFile(package) as zf:
@@ -64,8 +52,8 @@ def _otter_scores(results: Path) -> dict[str, float]:
     return {t["name"]: t["score"] for t in data["tests"] if "max_score" in t}
 
 
-def test_otter_run_gives_dlgrade_totals(backprop, package, otter, tmp_path):
-    otter_cli = shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
+def test_otter_run_gives_dlgrade_totals(backprop, package, tmp_path):
+    otter_cli = _otter_cli()
     mutant = (backprop.mutants / "softmax_grad_not_averaged.py").read_text()
     sources = {"reference": backprop.reference.read_text(), "template": backprop.template.read_text(),
                "mutant": backprop.reference.read_text() + "\n\n" + mutant}
