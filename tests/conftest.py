@@ -24,10 +24,7 @@ def grade_source(lab: Lab, source: str, tmp_path: Path, **kwargs) -> GradeReport
     """Grade ``source`` as the lab's student file (``kwargs``: ``GradingOptions``)."""
     path = tmp_path / lab.student_file
     path.write_text(source)
-<<<<<<< HEAD
     return grade(lab, path, GradingOptions(**kwargs))
-=======
-    return grade(lab, path, **kwargs)
 
 
 def require(module: str, extra: str) -> ModuleType:
@@ -37,4 +34,3 @@ def require(module: str, extra: str) -> ModuleType:
     except ImportError:
         pass  # failing outside the handler keeps the report to the one line that says what to do
     pytest.fail(f"{module} is missing: run `make setup` (it installs dlgrade's `{extra}` extra)", pytrace=False)
->>>>>>> testtools

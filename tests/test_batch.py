@@ -16,13 +16,9 @@ import pytest
 from autograder.batch import BatchError, BatchSummary, run_batch
 from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover
-<<<<<<< HEAD
 from autograder.grading.results import check_schema
 from autograder.reports.gradebook import gradebook_columns, write_gradebook
-=======
-from autograder.results.gradescope import validate
 from tests.conftest import require
->>>>>>> testtools
 
 PUBLIC_POINTS = 40
 FULL = {"alice", "frank", "gina"}

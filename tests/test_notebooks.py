@@ -20,11 +20,7 @@ from autograder.labs import Lab, find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
 from autograder.notebooks.demos import read_demos
 from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
-<<<<<<< HEAD
-=======
-from autograder.notebooks.recipes import RECIPES
 from tests.conftest import require
->>>>>>> testtools
 
 nbformat = require("nbformat", "notebooks")
 nbclient = require("nbclient", "notebooks")
