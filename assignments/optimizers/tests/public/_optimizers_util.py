@@ -32,7 +32,7 @@ probes = _load_probes()
 
 RULES = ("sgd", "sgd_momentum", "rmsprop", "adagrad", "adam", "adamw")
 
-# The documented defaults (shared/spec/labs.md).
+# The documented defaults (docs/labs.md, optimizers).
 DEFAULTS: dict[str, dict[str, Any]] = {
     "sgd": {"learning_rate": 1e-2, "weight_decay": 0.0},
     "sgd_momentum": {"learning_rate": 1e-2, "momentum": 0.9, "nesterov": False, "weight_decay": 0.0},
