@@ -1,1 +1,3 @@
 """dlgrade."""
+
+__version__ = "0.1.0"  # pyproject.toml reads it from here

@@ -1,36 +1,75 @@
-"""The ``dlgrade`` command: check, grade, validate, templates, release, notebook, batch, report."""
+"""The ``dlgrade`` command: check, list, grade, validate, templates, release, notebook, batch, report.
+
+Exit status, as pytest's: 0 when everything passed, 1 when a test (or a validation) failed, 2 for
+a usage error (an unknown lab, a missing file, a broken lab). ``grade`` exits 0 whatever the score:
+a grading server needs only results.json.
+
+The student bundle's launcher sets ``DLGRADE_STUDENT=1``: there the command offers only what a
+student runs (``check``, ``list``, ``--version``) and refuses the instructor's commands in one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
+import autograder
 from autograder.failures import SandboxUnavailable
 from autograder.labs import LabError, find_lab, list_labs
 
 console = Console()
+progress_console = Console(stderr=True)
+
+STUDENT_ENV = "DLGRADE_STUDENT"
+STUDENT_COMMANDS = ("check", "list")
+
+
+def _error(message: str) -> None:
+    # A Text: "[lab]" in a message is not markup. One line, however long: paths stay whole.
+    console.print(Text(message, style="red"), soft_wrap=True)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from autograder.grading.pipeline import GradingOptions, grade
+    from autograder.grading.pipeline import GradingOptions, collect, grade
     from autograder.reports.console import render
 
     lab = find_lab(args.lab)
     target = Path(args.file) if args.file else Path.cwd() / lab.student_file
     if not target.exists():
-        console.print(f"[red]no {target}[/red]: run this where your {lab.student_file} is, or name the file")
+        _error(f"no {target}: run this where your {lab.student_file} is, or name the file")
         return 2
+    functions = tuple(args.functions or ())
     try:
-        report = grade(lab, target, GradingOptions(hidden=False, sandbox=args.sandbox))
+        report = grade(lab, target, GradingOptions(hidden=False, functions=functions, sandbox=args.sandbox))
     except SandboxUnavailable as exc:
-        console.print(f"[red]{exc}[/red]")
+        _error(str(exc))
         return 2
-    render(report, console, title=f"{lab.title}: public tests on {target.name}")
+    of = f" of {', '.join(functions)}" if functions else ""
+    if not report.tests:
+        known = dict.fromkeys(t.function for t in collect(lab, GradingOptions(hidden=False)) if t.function)
+        _error(f"no public tests{of}; functions with tests: {', '.join(known) or 'none'}")
+        return 2
+    render(report, console, title=f"{lab.title}: public tests{of} on {target.name}")
     console.print(f"[dim]{_sandbox_line(report.extra.get('sandbox', {}))}[/dim]", highlight=False)
     console.print("[dim]Hidden tests run when you submit; they check the harder cases too.[/dim]")
+    return 0 if all(t.passed for t in report.tests) else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Column, Table
+
+    table = Table("lab", "framework", Column("points", justify="right"), Column("title", ratio=1),
+                  box=None, header_style="bold", pad_edge=False)
+    for name in list_labs():
+        lab = find_lab(name)
+        table.add_row(Text(lab.name, style="bold"), lab.framework, f"{lab.points:g}", Text(lab.title))
+    console.print(table)
     return 0
 
 
@@ -45,7 +84,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     report, data = grade_results(lab, Path(args.submission), options)
     write_results(out, data)  # written whatever happened: a grading that broke is a clear zero
     if report is None:
-        console.print(f"[red]{data['output']}[/red]")
+        _error(data["output"])
         return 2
     if not args.quiet:
         render(report, console)
@@ -69,10 +108,17 @@ def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from autograder.authoring.validate import validate_many
 
     labs = [find_lab(name) for name in args.labs or list_labs()]
-    results = validate_many(labs, runs=args.runs, jobs=args.jobs)
+    columns = (SpinnerColumn(), TextColumn("{task.completed} gradings done, last: {task.description}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=progress_console, transient=True) as progress:
+        task = progress.add_task("none yet", total=None)
+        results = validate_many(labs, runs=args.runs, jobs=args.jobs,
+                                on_done=lambda label: progress.update(task, advance=1, description=label))
     for result in results:
         console.rule(f"validate {result.lab}")
         for check in result.checks:
@@ -109,9 +155,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from autograder.release.build import release
 
-    lab = find_lab(args.lab)
-    for path in release(lab, Path(args.out), format=args.format):
-        console.print(f"wrote {path}")
+    for name in args.labs or list_labs():
+        for path in release(find_lab(name), Path(args.out), format=args.format):
+            console.print(f"wrote {path}")
     return 0
 
 
@@ -133,7 +179,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         summary = run_batch(lab, Path(args.submissions), Path(args.out), jobs=args.jobs,
                             scheduler=args.scheduler, hidden=not args.public, sandbox=args.sandbox)
     except BatchError as exc:
-        console.print(f"[red]{exc}[/red]")
+        _error(str(exc))
         return 2
     rate = f" in {summary.seconds:.0f} s ({summary.per_minute:.1f} per minute)" if summary.graded else ""
     console.print(f"{summary.students} submissions: {summary.graded} graded{rate}, "
@@ -152,55 +198,70 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         path = write_report(Path(args.folder), Path(args.out) if args.out else None)
     except FileNotFoundError as exc:
-        console.print(f"[red]{exc}[/red]")
+        _error(str(exc))
         return 2
     console.print(f"wrote {path}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def in_student_bundle() -> bool:
+    return os.environ.get(STUDENT_ENV) == "1"
+
+
+def build_parser(student: bool = False) -> argparse.ArgumentParser:
+    """Every command, or in the student bundle (``student``) only ``STUDENT_COMMANDS``."""
     parser = argparse.ArgumentParser(prog="dlgrade", description="Auto-graded deep-learning labs.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"dlgrade {version()}",
+                        help="print dlgrade's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                help="one of these (`dlgrade COMMAND -h` for its options)")
 
     p = sub.add_parser("check", help="run the public tests on your file (students)")
-    p.add_argument("lab")
-    p.add_argument("file", nargs="?")
+    p.add_argument("lab", help="the lab's name (`dlgrade list` shows them)")
+    p.add_argument("file", nargs="?", help="your solution (default: the lab's file in this folder)")
+    p.add_argument("-k", dest="functions", action="append", metavar="FUNCTION",
+                   help="only the tests of FUNCTION (a class: those of its methods); repeat for several")
     _add_sandbox_option(p)
     p.set_defaults(run=cmd_check)
 
+    p = sub.add_parser("list", help="the labs here, with framework, points and title")
+    p.set_defaults(run=cmd_list)
+    if student:
+        return parser
+
     p = sub.add_parser("grade", help="grade a submission (.py, folder or .zip) into results.json")
-    p.add_argument("lab")
-    p.add_argument("submission")
-    p.add_argument("--out", default="results.json")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("lab", help="the lab's name")
+    p.add_argument("submission", help="a .py of any name, a folder or a .zip holding the lab's file, or a notebook")
+    p.add_argument("--out", default="results.json", help="the results.json to write (default ./results.json)")
+    p.add_argument("--quiet", action="store_true", help="write results.json without printing the table")
     _add_sandbox_option(p)
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("validate", help="check a lab's tests against its reference, template and mutants")
-    p.add_argument("labs", nargs="*")
+    p.add_argument("labs", nargs="*", help="the labs to validate (default: every lab)")
     p.add_argument("--runs", type=int, default=3, help="reference runs compared for determinism")
     p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("templates", help="regenerate student templates from the references")
-    p.add_argument("labs", nargs="*")
+    p.add_argument("labs", nargs="*", help="the labs whose templates to write (default: every lab)")
     p.add_argument("--check", action="store_true", help="only report templates that are out of date")
     p.set_defaults(run=cmd_templates)
 
     p = sub.add_parser("release", help="build the student bundle (with its notebook) and the autograder")
-    p.add_argument("lab")
-    p.add_argument("--out", default="dist")
+    p.add_argument("labs", nargs="*", help="the labs to release (default: every lab)")
+    p.add_argument("--out", default="dist", help="the folder to write OUT/<lab>/*.zip into (default ./dist)")
     p.add_argument("--format", choices=("gradescope", "otter"), default="gradescope",
                    help="the autograder's format: dlgrade's own for Gradescope, or otter-grader's")
     p.set_defaults(run=cmd_release)
 
     p = sub.add_parser("notebook", help="write a lab's student notebook (release puts it in student.zip)")
-    p.add_argument("lab")
+    p.add_argument("lab", help="the lab's name")
     p.add_argument("--out", help="the notebook to write (default ./<lab>.ipynb)")
     p.set_defaults(run=cmd_notebook)
 
     p = sub.add_parser("batch", help="grade a folder of submissions (one file, folder or zip per student)")
-    p.add_argument("lab")
+    p.add_argument("lab", help="the lab's name")
     p.add_argument("submissions", help="folder with one entry per student, named after the student")
     p.add_argument("--out", required=True, help="one results.json per student and gradebook.csv go here")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once on this machine")
@@ -216,12 +277,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The version of the running code: the package metadata, or the vendored copy's own (a bundle)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("dlgrade")
+    except PackageNotFoundError:
+        return autograder.__version__
+
+
+def _tests_not_loaded(exc: Exception) -> str:
+    """A lab whose tests do not load, in one line: each problem's summary, not pytest's traceback."""
+    first, *rest = str(exc).splitlines()
+    problems = [line.removeprefix("E").strip() for line in rest
+                if line.startswith("E ") or re.match(r"\S+\.py(::\S+)?: ", line)]
+    return f"{first} {'; '.join(problems)}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    student = in_student_bundle()
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    if student and command is not None and command not in STUDENT_COMMANDS:
+        _error(f"'{command}' is not available in the student bundle: use {' or '.join(STUDENT_COMMANDS)}")
+        return 2
+    args = build_parser(student).parse_args(argv)
+    from autograder.grading.plugin import LabTestError
+
     try:
         return args.run(args)
     except LabError as exc:
-        console.print(f"[red]{exc}[/red]")
+        _error(str(exc))
+        return 2
+    except LabTestError as exc:
+        _error(_tests_not_loaded(exc))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -78,3 +78,19 @@ def test_student_bundle_checks_without_the_repository(backprop, released, tmp_pa
     assert "total 40 / 40" in out.stdout
     # the bundled harness, not this repository's, did the work
     assert str(Path(__file__).resolve().parents[1]) not in out.stdout
+
+
+def test_student_bundle_offers_only_the_students_commands(released, tmp_path):
+    zipfile.ZipFile(released[0]).extractall(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DLGRADE", "PYTHON"))}
+    env |= {"PYTHON": sys.executable, "COLUMNS": "200"}
+
+    def dlgrade(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", "./dlgrade", *args], cwd=tmp_path / "backprop", env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    listed = dlgrade("list")
+    assert listed.returncode == 0 and "backprop" in listed.stdout and "Backpropagation" in listed.stdout
+    refused = dlgrade("validate", "backprop")
+    assert refused.returncode == 2
+    assert refused.stdout == "'validate' is not available in the student bundle: use check or list\n"

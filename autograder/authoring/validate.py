@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,10 @@ def _first_line(text: str) -> str:
     return text.partition("\n")[0]
 
 
-def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1) -> list[Validation]:
+def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
+                  on_done: Callable[[str], None] | None = None) -> list[Validation]:
+    """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish."""
+    done_with = on_done or (lambda label: None)
     with tempfile.TemporaryDirectory(prefix="dlgrade-mutants-") as tmp:
         plan: list[Job] = []
         for lab in labs:
@@ -65,9 +69,15 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1) -> list[Validat
             # spawn: a fresh interpreter per process, no forked copy of pytest's state
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                reports = list(pool.map(_run, plan))
+                futures = {pool.submit(_run, job): job for job in plan}
+                for future in as_completed(futures):
+                    done_with(f"{futures[future].lab} {futures[future].label}")
+                reports = [future.result() for future in futures]
         else:
-            reports = [_run(job) for job in plan]
+            reports = []
+            for job in plan:
+                reports.append(_run(job))
+                done_with(f"{job.lab} {job.label}")
     done = {(job.lab, job.label): report for job, report in zip(plan, reports)}
     return [_judge(lab, done, runs) for lab in labs]
 

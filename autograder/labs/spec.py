@@ -10,6 +10,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+import jsonschema
 
 from autograder.sandbox.limits import Limits
 
@@ -18,6 +21,38 @@ FRAMEWORKS = ("numpy", "torch")
 # A numpy lab is about writing the gradients by hand: no package that computes them may be imported.
 # One list for every numpy lab, so that no lab forgets one.
 AUTODIFF_PACKAGES = ("torch", "jax", "jaxlib", "tensorflow", "autograd", "keras", "mxnet", "cupy")
+# Gradescope's visibilities of a test; the hidden tests get the lab's ``hidden_visibility``.
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+_NUMBER = {"type": "number", "exclusiveMinimum": 0}
+_LIMIT = {"float": _NUMBER, "int": {"type": "integer", "exclusiveMinimum": 0}}
+# lab.toml's keys; docs/authoring.md explains each. Every [limits] key is a field of Limits.
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["lab"],
+    "additionalProperties": False,
+    "properties": {
+        "lab": {
+            "type": "object",
+            "required": ["name", "title", "student_file"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "title": {"type": "string", "minLength": 1},
+                "student_file": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*\.py$"},
+                "framework": {"enum": list(FRAMEWORKS)},
+                "points": _NUMBER,
+                "hidden_visibility": {"enum": list(VISIBILITIES)},
+            },
+        },
+        "limits": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {f.name: _LIMIT[f.type] for f in fields(Limits)},
+        },
+    },
+}
+_EXPECTED = {"string": "a string", "number": "a number", "integer": "a whole number", "object": "a table"}
 
 
 class LabError(Exception):
@@ -93,18 +128,12 @@ class Lab:
             raise LabError(f"no lab.toml in {directory}") from None
         except tomllib.TOMLDecodeError as exc:
             raise LabError(f"{path}: {exc}") from None
-        meta = data.get("lab", {})
-        missing = [key for key in ("name", "title", "student_file") if key not in meta]
-        if missing:
-            raise LabError(f"{path}: [lab] lacks {', '.join(missing)}")
-        if meta.get("framework", "numpy") not in FRAMEWORKS:
-            raise LabError(f"{path}: framework must be one of {FRAMEWORKS}")
-        known = {f.name for f in fields(Limits)}
-        unknown = set(data.get("limits", {})) - known
-        if unknown:
-            raise LabError(f"{path}: unknown [limits] keys {sorted(unknown)}; known: {sorted(known)}")
         if "imports" in data:
             raise LabError(f"{path}: [imports] is gone: every numpy lab forbids {', '.join(AUTODIFF_PACKAGES)}")
+        problems = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+        if problems:
+            raise LabError(f"{path}: " + "; ".join(_explain(e) for e in problems))
+        meta = data["lab"]
         return cls(
             name=meta["name"], title=meta["title"], student_file=meta["student_file"],
             directory=directory.resolve(), framework=meta.get("framework", "numpy"),
@@ -112,6 +141,29 @@ class Lab:
             hidden_visibility=meta.get("hidden_visibility", "after_published"),
             root=(root or REPO_ROOT).resolve(),
         )
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    """One problem of a lab.toml, naming the key and what it should be."""
+    parts = [str(part) for part in error.path]  # ["limits", "test_timeout"]: [limits] test_timeout
+    where = " ".join([f"[{parts[0]}]", *parts[1:]]) if parts else "lab.toml"
+    expected = error.validator_value
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema["properties"]))
+        return f"{where} has unknown keys {unknown}; known: {sorted(error.schema['properties'])}"
+    if error.validator == "required":
+        return f"{where} lacks {', '.join(k for k in expected if k not in error.instance)}"
+    if error.validator == "type":
+        return f"{where} = {error.instance!r}: expected {_EXPECTED.get(expected, expected)}"
+    if error.validator == "enum":
+        return f"{where} = {error.instance!r}: expected one of {', '.join(map(repr, expected))}"
+    if error.validator == "minLength":
+        return f"{where} is empty"
+    if error.validator == "exclusiveMinimum":
+        return f"{where} = {error.instance!r}: expected a number above {expected}"
+    if error.validator == "pattern":
+        return f"{where} = {error.instance!r}: expected a Python file name (a module name and .py)"
+    return f"{where}: {error.message}"
 
 
 def _roots() -> list[Path]:
@@ -135,7 +187,10 @@ def find_lab(name: str) -> Lab:
 
 
 def list_labs() -> list[str]:
+    """The labs of the first root that has any: its ``assignments/``, or the root itself (a student bundle)."""
     for root in _roots():
+        if (root / "lab.toml").exists():
+            return [Lab.load(root, root).name]
         folder = root / "assignments"
         if folder.is_dir():
             return sorted(p.name for p in folder.iterdir() if (p / "lab.toml").exists())

@@ -19,9 +19,9 @@ from autograder.release.contents import lab_files, package_files, requirements
 FORMATS = ("gradescope", "otter")
 
 LAUNCHER = """#!/usr/bin/env sh
-# Runs the bundled dlgrade: ./dlgrade check {lab}
+# Runs the bundled dlgrade: ./dlgrade check {lab} (DLGRADE_STUDENT: only the students' commands)
 here="$(cd "$(dirname "$0")" && pwd)"
-export PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$here"
+export PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$here" DLGRADE_STUDENT=1
 exec "${{PYTHON:-python3}}" -m autograder "$@"
 """
 
