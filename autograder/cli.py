@@ -68,10 +68,15 @@ def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.authoring.mutants import MutantError
     from autograder.grading.validate import validate_many
 
     labs = [find_lab(name) for name in args.labs or list_labs()]
-    results = validate_many(labs, runs=args.runs, jobs=args.jobs)
+    try:
+        results = validate_many(labs, runs=args.runs, jobs=args.jobs)
+    except MutantError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 2
     for result in results:
         console.rule(f"validate {result.lab}")
         for check in result.checks:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.authoring.mutants import mutant_source
 from autograder.batch.jobs import collect_tests
 from autograder.grading.engine import grade
 from autograder.release.otter import otter_package, question_name
@@ -67,9 +68,9 @@ def _otter_scores(results: Path) -> dict[str, float]:
 
 def test_otter_run_gives_dlgrade_totals(backprop, package, otter, tmp_path):
     otter_cli = shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
-    mutant = (backprop.mutants / "softmax_grad_not_averaged.py").read_text()
+    mutant = mutant_source(backprop, backprop.mutants / "softmax_grad_not_averaged.py")
     sources = {"reference": backprop.reference.read_text(), "template": backprop.template.read_text(),
-               "mutant": backprop.reference.read_text() + "\n\n" + mutant}
+               "mutant": mutant}
     runs = {}
     for which, source in sources.items():
         folder = tmp_path / which
