@@ -110,15 +110,20 @@ def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from autograder.authoring.mutants import MutantError
     from autograder.authoring.validate import validate_many
 
     labs = [find_lab(name) for name in args.labs or list_labs()]
     columns = (SpinnerColumn(), TextColumn("{task.completed} gradings done, last: {task.description}"),
                TimeElapsedColumn())
-    with Progress(*columns, console=progress_console, transient=True) as progress:
-        task = progress.add_task("none yet", total=None)
-        results = validate_many(labs, runs=args.runs, jobs=args.jobs,
-                                on_done=lambda label: progress.update(task, advance=1, description=label))
+    try:
+        with Progress(*columns, console=progress_console, transient=True) as progress:
+            task = progress.add_task("none yet", total=None)
+            results = validate_many(labs, runs=args.runs, jobs=args.jobs,
+                                    on_done=lambda label: progress.update(task, advance=1, description=label))
+    except MutantError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 2
     for result in results:
         console.rule(f"validate {result.lab}")
         for check in result.checks:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.authoring.mutants import mutant_source
 from autograder.batch import BatchError, BatchSummary, run_batch
 from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover
@@ -36,10 +37,10 @@ def submissions(backprop, tmp_path_factory) -> Path:
     """Eight students: right, empty, buggy, broken in four ways, as a .py, a folder, a zip and a notebook."""
     folder = tmp_path_factory.mktemp("submissions")
     reference = backprop.reference.read_text()
-    mutant = (backprop.mutants / "softmax_grad_not_averaged.py").read_text()
+    mutant = mutant_source(backprop, backprop.mutants / "softmax_grad_not_averaged.py")
     (folder / "alice.py").write_text(reference)
     (folder / "bob.py").write_text(backprop.template.read_text())
-    (folder / "carol.py").write_text(reference + "\n\n" + mutant)
+    (folder / "carol.py").write_text(mutant)
     (folder / "dave.py").write_text(reference + "\ndef broken(:\n")
     (folder / "erin.zip").write_bytes(b"PK\x03\x04 this is no zip")
     (folder / "frank").mkdir()

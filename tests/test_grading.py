@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from autograder.authoring.mutants import mutant_source
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.grading.results import check_schema, to_results
 from autograder.reports.results_file import write_results
@@ -42,8 +43,7 @@ def test_reference_full_marks_and_valid_results(backprop, tmp_path):
 
 
 def test_grading_is_deterministic(backprop, tmp_path):
-    mutant = backprop.mutants / "softmax_grad_not_averaged.py"
-    source = with_patch(backprop.reference.read_text(), mutant.read_text())
+    source = mutant_source(backprop, backprop.mutants / "softmax_grad_not_averaged.py")
     first = grade_source(backprop, source, tmp_path)
     second = grade_source(backprop, source, tmp_path)
     strip = lambda r: [(t["name"], t["score"], t["output"]) for t in to_results(r)["tests"]]  # noqa: E731
@@ -78,12 +78,12 @@ def test_wrong_shape_is_named(backprop, tmp_path, reference_source):
     assert not relu.passed and "expected shape" in relu.message
 
 
-def test_numpy_patched_at_import_gains_nothing(backprop, tmp_path, reference_source):
-    bug = (backprop.mutants / "svm_counts_correct_class.py").read_text()
-    honest = grade_source(backprop, with_patch(reference_source, bug), tmp_path)
+def test_numpy_patched_at_import_gains_nothing(backprop, tmp_path):
+    buggy = mutant_source(backprop, backprop.mutants / "svm_counts_correct_class.py")
+    honest = grade_source(backprop, buggy, tmp_path)
     cheat = ("import numpy\nnumpy.allclose = lambda *a, **k: True\n"
              "numpy.testing.assert_allclose = lambda *a, **k: None\n")
-    cheating = grade_source(backprop, with_patch(reference_source, bug + "\n" + cheat), tmp_path)
+    cheating = grade_source(backprop, with_patch(buggy, cheat), tmp_path)
     assert cheating.score <= honest.score < 100
 
 
@@ -133,9 +133,8 @@ def test_forbidden_import_is_refused_before_running(backprop, tmp_path, referenc
     assert all("refused import" in t.message and "torch" in t.message for t in report.tests)
 
 
-def test_public_feedback_shows_values_hidden_feedback_does_not(backprop, tmp_path, reference_source):
-    bug = (backprop.mutants / "mse_divides_by_size.py").read_text()
-    report = grade_source(backprop, with_patch(reference_source, bug), tmp_path)
+def test_public_feedback_shows_values_hidden_feedback_does_not(backprop, tmp_path):
+    report = grade_source(backprop, mutant_source(backprop, backprop.mutants / "mse_divides_by_size.py"), tmp_path)
     public = [t for t in report.tests if t.function == "mse_loss" and t.visibility == "public"]
     hidden = [t for t in report.tests if t.function == "mse_loss" and t.visibility == "hidden"]
     assert public and hidden and not public[0].passed and not hidden[0].passed

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.authoring.mutants import mutant_source
 from autograder.grading.pipeline import GradingOptions, collect, grade
 from autograder.release.otter_export import otter_package, question_name
 from tests.conftest import require
@@ -54,9 +55,9 @@ def _otter_scores(results: Path) -> dict[str, float]:
 
 def test_otter_run_gives_dlgrade_totals(backprop, package, tmp_path):
     otter_cli = _otter_cli()
-    mutant = (backprop.mutants / "softmax_grad_not_averaged.py").read_text()
+    mutant = mutant_source(backprop, backprop.mutants / "softmax_grad_not_averaged.py")
     sources = {"reference": backprop.reference.read_text(), "template": backprop.template.read_text(),
-               "mutant": backprop.reference.read_text() + "\n\n" + mutant}
+               "mutant": mutant}
     runs = {}
     for which, source in sources.items():
         folder = tmp_path / which

@@ -1,7 +1,5 @@
 """ReplayBuffer ignores its seed argument and samples with an unseeded Generator."""
 
-
-class ReplayBuffer(ReplayBuffer):
-    def __init__(self, capacity, obs_dim, seed=None):
-        super().__init__(capacity, obs_dim, seed)
-        self.rng = np.random.default_rng()
+PATCH = [
+    ("self.rng = np.random.default_rng(seed)", "self.rng = np.random.default_rng()"),
+]

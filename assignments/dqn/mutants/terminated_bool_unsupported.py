@@ -1,11 +1,16 @@
 """td_target and double_dqn_target compute `1 - terminated` directly, which torch refuses for bool tensors."""
 
-
-def td_target(rewards, next_q_target, terminated, gamma):
-    return rewards + gamma * (1 - terminated) * next_q_target.max(dim=1).values
-
-
-def double_dqn_target(rewards, next_q_online, next_q_target, terminated, gamma):
-    best = next_q_online.argmax(dim=1, keepdim=True)
-    value = next_q_target.gather(1, best).squeeze(1)
-    return rewards + gamma * (1 - terminated) * value
+PATCH = [
+    (
+        "not_done = 1.0 - terminated.to(next_q_target.dtype)\n"
+        "    return rewards + gamma * not_done * next_q_target",
+        "not_done = 1 - terminated\n"
+        "    return rewards + gamma * not_done * next_q_target",
+    ),
+    (
+        "not_done = 1.0 - terminated.to(next_q_target.dtype)\n"
+        "    return rewards + gamma * not_done * value",
+        "not_done = 1 - terminated\n"
+        "    return rewards + gamma * not_done * value",
+    ),
+]

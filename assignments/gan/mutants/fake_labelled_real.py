@@ -1,7 +1,5 @@
 """discriminator_loss labels the fake logits as real (ones) as well."""
 
-
-def discriminator_loss(logits_real, logits_fake):
-    return bce_loss(logits_real, torch.ones_like(logits_real)) + bce_loss(
-        logits_fake, torch.ones_like(logits_fake)
-    )
+PATCH = [
+    ("logits_fake, torch.zeros_like(logits_fake)", "logits_fake, torch.ones_like(logits_fake)"),
+]

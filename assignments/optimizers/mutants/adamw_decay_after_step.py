@@ -1,13 +1,9 @@
 """AdamW shrinks the weights after the Adam step instead of before it."""
 
-
-def adamw(w, dw, config=None):
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-3)
-    config.setdefault("beta1", 0.9)
-    config.setdefault("beta2", 0.999)
-    config.setdefault("epsilon", 1e-8)
-    config.setdefault("weight_decay", 1e-2)
-    stepped = _adam_step(w, dw, config)
-    return stepped * (1 - config["learning_rate"] * config["weight_decay"]), config
+PATCH = [
+    (
+        '    decayed = w * (1 - config["learning_rate"] * config["weight_decay"])\n'
+        "    next_w = _adam_step(decayed, dw, config)",
+        '    next_w = _adam_step(w, dw, config) * (1 - config["learning_rate"] * config["weight_decay"])',
+    ),
+]

@@ -1,14 +1,5 @@
 """The nesterov flag is read but ignored: Nesterov is computed as plain heavy-ball momentum."""
 
-
-def sgd_momentum(w, dw, config=None):
-    if config is None:
-        config = {}
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    config.setdefault("nesterov", False)
-    config.setdefault("weight_decay", 0.0)
-    g = dw + config["weight_decay"] * w
-    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * g
-    config["velocity"] = v
-    return w + v, config
+PATCH = [
+    ('step = g + mu * buf if config["nesterov"] else buf', "step = buf"),
+]

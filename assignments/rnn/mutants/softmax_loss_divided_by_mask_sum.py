@@ -1,18 +1,15 @@
 """temporal_softmax_loss divides the loss and its gradient by mask.sum() (the number of
 unmasked steps) instead of the batch size N."""
 
-
-def temporal_softmax_loss(x, y, mask):
-    N, T, V = x.shape
-    flat_x = x.reshape(N * T, V)
-    flat_y = y.reshape(N * T)
-    flat_mask = mask.reshape(N * T)
-    count = max(flat_mask.sum(), 1)
-    shifted = flat_x - flat_x.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(N * T)
-    loss = -np.sum(flat_mask * log_probs[rows, flat_y]) / count
-    dx = np.exp(log_probs)
-    dx[rows, flat_y] -= 1.0
-    dx *= flat_mask[:, None] / count
-    return loss, dx.reshape(N, T, V)
+PATCH = [
+    (
+        "flat_mask = mask.reshape(N * T).astype(np.float64)\n",
+        "flat_mask = mask.reshape(N * T).astype(np.float64)\n"
+        "    count = max(flat_mask.sum(), 1)\n",
+    ),
+    (
+        "loss = -np.sum(flat_mask * log_probs[rows, flat_y]) / N",
+        "loss = -np.sum(flat_mask * log_probs[rows, flat_y]) / count",
+    ),
+    ("dx *= flat_mask[:, None] / N", "dx *= flat_mask[:, None] / count"),
+]

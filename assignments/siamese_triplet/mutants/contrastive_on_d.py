@@ -1,7 +1,5 @@
 """contrastive_loss penalises similar pairs by d instead of d squared."""
 
-
-def contrastive_loss(emb1, emb2, is_same, margin=1.0):
-    d = torch.linalg.vector_norm(emb1 - emb2, dim=1)
-    same = is_same.to(d.dtype)
-    return 0.5 * (same * d + (1 - same) * F.relu(margin - d) ** 2).mean()
+PATCH = [
+    ("terms = same * d**2", "terms = same * d"),
+]
