@@ -3,7 +3,7 @@ independent float64 formulas and torch's own binary_cross_entropy_with_logits; t
 distribution."""
 
 import numpy as np
-from _gan_oracle import bce_np, bce_torch
+from _gan_hidden import bce_np, bce_torch
 from _gan_util import f32, loss_and_grads
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -2,7 +2,7 @@
 backward, where it is evaluated, image-shaped inputs and the gradient into D's parameters."""
 
 import numpy as np
-from _gan_oracle import penalty
+from _gan_hidden import penalty
 from _gan_util import mlp_layers, returned_tensor, ring_data
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded

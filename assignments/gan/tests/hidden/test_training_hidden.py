@@ -2,7 +2,7 @@
 float64 recomputation, over consecutive calls (leftover gradients), for both loss pairs."""
 
 import numpy as np
-from _gan_oracle import d_step, g_step
+from _gan_hidden import d_step, g_step
 from _gan_util import train_step_calls
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded

@@ -1,7 +1,7 @@
 """Hidden tests of max pooling: torch.nn.functional.max_pool2d as the oracle, and routing."""
 
 import numpy as np
-from _conv_backprop_oracle import max_pool
+from _conv_backprop_hidden import max_pool
 from _conv_backprop_util import PoolGeometry, pool_backward, pool_forward, pool_geometries, tie_free
 from hypothesis import given, settings
 

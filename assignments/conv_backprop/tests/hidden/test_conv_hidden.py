@@ -1,7 +1,7 @@
 """Hidden tests of the convolution: torch.nn.functional.conv2d as the oracle, and properties."""
 
 import numpy as np
-from _conv_backprop_oracle import conv
+from _conv_backprop_hidden import conv
 from _conv_backprop_util import (
     ConvGeometry,
     common_conv_geometries,
