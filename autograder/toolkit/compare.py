@@ -29,7 +29,8 @@ class Mismatch(AssertionError):
         return self.summary() + (f"\n{self.detail}" if self.detail else "")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What came back, in words for a failure message (never its values)."""
     if isinstance(value, np.ndarray):
         return f"{type(value).__name__} of dtype {value.dtype} and shape {value.shape}"
     if isinstance(value, TensorValue):
@@ -45,7 +46,7 @@ def expect_array(value: Any, shape: tuple | None = None, *, name: str, kind: str
     if isinstance(value, TensorValue):
         value = value.array
     if type(value) is not np.ndarray:
-        raise Mismatch(name, f"expected a numpy array, got {_describe(value)}", function=function)
+        raise Mismatch(name, f"expected a numpy array, got {describe(value)}", function=function)
     want = "biuf" if kind == "n" else ("iu" if kind == "i" else kind)
     if value.dtype.kind not in want:
         raise Mismatch(name, f"expected a {_KIND_NAMES.get(kind, kind)} array, got dtype {value.dtype}",
@@ -68,10 +69,10 @@ def expect_scalar(value: Any, *, name: str, function: str | None = None) -> floa
     if isinstance(value, TensorValue):
         value = value.array
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating | np.ndarray):
-        raise Mismatch(name, f"expected a number, got {_describe(value)}", function=function)
+        raise Mismatch(name, f"expected a number, got {describe(value)}", function=function)
     if isinstance(value, np.ndarray):
         if value.size != 1 or value.ndim > 1 or value.dtype.kind not in "iuf":
-            raise Mismatch(name, f"expected a scalar, got {_describe(value)}", function=function)
+            raise Mismatch(name, f"expected a scalar, got {describe(value)}", function=function)
         value = value.reshape(())[()]
     out = float(value)
     if not np.isfinite(out):

@@ -94,7 +94,6 @@ class RemoteObject(_Endpoint):
         return f"<remote {self.type_name}>"
 
 
-
 class Student(_Endpoint):
     """The submission as a module: ``student.fn(...)`` calls its ``fn`` in the worker."""
 
@@ -118,8 +117,11 @@ class Student(_Endpoint):
     def grad(self, name: str, *args: Any, upstream: Any = None, pick: int | None = None, **kwargs: Any):
         return StudentFunction(self._client, name).grad(*args, upstream=upstream, pick=pick, **kwargs)
 
-    def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        return self._send({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}, name)
+    def probe(self, name: str, *args: Any, function: str | None = None, **kwargs: Any) -> Any:
+        """``probes.name(module, *args, **kwargs)`` in the worker. A failure in it (the submission
+        raising, a timeout, a crash) is blamed on ``function``, the submission's function the probe
+        exercises, rather than on the probe (``name``), which a student never sees."""
+        return self._send({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}, function or name)
 
 
 def _wrap(client: SubmissionRunner, value: Any) -> Any:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import RemoteObject, Student, expect_array
+from autograder.toolkit import Mismatch, RemoteObject, Student, expect_array, expect_tuple
 from autograder.toolkit import strategies as dst
 
-
-def rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
+# The parts of what the layers and losses return, named in failures.
+OUT_CACHE = ("out", "cache")
+LOSS_DX = ("loss", "dx")
+DX_DW_DB = ("dx", "dw", "db")
 
 
 def away_from_zero(values: np.ndarray, gap: float = 1e-3) -> np.ndarray:
@@ -20,22 +21,22 @@ def away_from_zero(values: np.ndarray, gap: float = 1e-3) -> np.ndarray:
 
 @st.composite
 def affine_inputs(draw: st.DrawFn, max_dims: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n = draw(dst.sizes(1, 4))
+    n = draw(dst.sizes(max_value=4))
     rest = draw(dst.shapes(min_dims=1, max_dims=max_dims, max_side=4))
-    m = draw(dst.sizes(1, 5))
+    m = draw(dst.sizes(max_value=5))
     d = int(np.prod(rest))
-    x = draw(dst.arrays((n, *rest)))
-    w = draw(dst.arrays((d, m)))
-    b = draw(dst.arrays((m,)))
+    x = draw(dst.float_arrays((n, *rest)))
+    w = draw(dst.float_arrays((d, m)))
+    b = draw(dst.float_arrays((m,)))
     return x, w, b
 
 
 @st.composite
 def scores_and_labels(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
-    n = draw(dst.sizes(1, 6))
-    c = draw(dst.sizes(2, 6))
-    x = draw(dst.arrays((n, c), scale=scale))
-    y = draw(dst.labels(n, c))
+    n = draw(dst.sizes(max_value=6))
+    c = draw(dst.sizes(min_value=2, max_value=6))
+    x = draw(dst.float_arrays((n, c), scale=scale))
+    y = draw(dst.labels(size=n, classes=c))
     return x, y
 
 
@@ -51,7 +52,7 @@ def hinge_safe(x: np.ndarray, y: np.ndarray, gap: float = 1e-3) -> np.ndarray:
 
 
 def net_params(dims: list[int], seed: int, scale: float = 0.5) -> dict[str, np.ndarray]:
-    g = rng(seed)
+    g = np.random.default_rng(seed)
     params = {}
     for i in range(len(dims) - 1):
         params[f"W{i + 1}"] = scale * g.standard_normal((dims[i], dims[i + 1]))
@@ -70,7 +71,7 @@ def net_loss(net: RemoteObject, X: np.ndarray, y: np.ndarray):
     """``f(**{name: value})`` for check_gradients: the loss with one parameter replaced."""
     def f(**changed: np.ndarray) -> float:
         net.update("params", changed)
-        loss, _grads = net.loss(X, y)
+        loss, _grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss result")
         return loss
 
     return f
@@ -86,18 +87,7 @@ def reference_scores(params: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray
     return h
 
 
-def unpack_pair(result: object, name: str) -> tuple:
-    if not isinstance(result, tuple) or len(result) != 2:
-        got = type(result).__name__ if not isinstance(result, tuple) else f"a tuple of {len(result)}"
-        from autograder.toolkit import Mismatch
-
-        raise Mismatch(name, f"expected a tuple (value, second), got {got}")
-    return result
-
-
 def grads_dict(value: object, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    from autograder.toolkit import Mismatch
-
     if not isinstance(value, dict) or set(value) != set(params):
         keys = sorted(value) if isinstance(value, dict) else type(value).__name__
         raise Mismatch("grads", f"expected a dict with keys {sorted(params)}, got {keys}")

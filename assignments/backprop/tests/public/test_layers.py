@@ -1,10 +1,10 @@
 """Public tests: the layers and losses on ordinary inputs."""
 
 import numpy as np
-from _backprop_util import affine_inputs, away_from_zero, hinge_safe, scores_and_labels, unpack_pair
+from _backprop_util import DX_DW_DB, LOSS_DX, OUT_CACHE, affine_inputs, away_from_zero, hinge_safe, scores_and_labels
 from hypothesis import given, settings
 
-from autograder.toolkit import assert_close, check_gradients, expect_array, expect_scalar, graded
+from autograder.toolkit import assert_close, check_gradients, expect_array, expect_scalar, expect_tuple, graded
 from autograder.toolkit import strategies as dst
 
 
@@ -13,7 +13,7 @@ def test_affine_forward_2d(student):
     """affine_forward on a 2-D batch"""
     g = np.random.default_rng(0)
     x, w, b = g.standard_normal((3, 4)), g.standard_normal((4, 5)), g.standard_normal(5)
-    out, _ = unpack_pair(student.affine_forward(x, w, b), "affine_forward result")
+    out, _ = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result")
     out = expect_array(out, (3, 5), name="out")
     assert_close(out, x @ w + b, name="out")
 
@@ -24,35 +24,34 @@ def test_affine_forward_2d(student):
 def test_affine_forward_k_dims(student, inputs):
     """affine_forward flattens k-dimensional inputs"""
     x, w, b = inputs
-    out, _ = unpack_pair(student.affine_forward(x, w, b), "affine_forward result")
+    out, _ = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result")
     out = expect_array(out, (x.shape[0], w.shape[1]), name="out")
     assert_close(out, x.reshape(x.shape[0], -1) @ w + b, name="out")
 
 
-@graded(points=6, function="affine_backward", hint="dx = dout @ w.T reshaped like x; dw = x_flat.T @ dout; db sums over N.")
+@graded(points=6, function="affine_backward",
+        hint="dx = dout @ w.T reshaped like x; dw = x_flat.T @ dout; db sums over N.")
 @settings(max_examples=10)
 @given(inputs=affine_inputs(max_dims=2), seed=dst.seeds())
 def test_affine_backward_numerical(student, inputs, seed):
     """affine_backward matches numerical gradients"""
     x, w, b = inputs
-    out, cache = unpack_pair(student.affine_forward(x, w, b), "affine_forward result")
+    out, cache = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result",
+                              function="affine_forward")
     dout = np.random.default_rng(seed).standard_normal((x.shape[0], w.shape[1]))
-    grads = student.affine_backward(dout, cache)
-    if not isinstance(grads, tuple) or len(grads) != 3:
-        raise AssertionError("affine_backward must return a tuple (dx, dw, db)")
-    dx, dw, db = grads
+    dx, dw, db = expect_tuple(student.affine_backward(dout, cache), DX_DW_DB, name="affine_backward result")
     check_gradients(student.affine_forward, {"x": x, "w": w, "b": b}, {"x": dx, "w": dw, "b": db},
                     dout=dout, pick=0)
 
 
 @graded(points=4, function="relu_backward", hint="The gradient passes where x > 0, and is 0 where x <= 0.")
 @settings(max_examples=10)
-@given(x=dst.arrays(dst.shapes(1, 3)), seed=dst.seeds())
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)), seed=dst.seeds())
 def test_relu(student, x, seed):
     """relu_forward and relu_backward, gradient 0 at exactly 0"""
     x = away_from_zero(x)
     x.flat[0] = 0.0
-    out, cache = unpack_pair(student.relu_forward(x), "relu_forward result")
+    out, cache = expect_tuple(student.relu_forward(x), OUT_CACHE, name="relu_forward result", function="relu_forward")
     assert_close(expect_array(out, x.shape, name="out"), np.maximum(x, 0), name="out", function="relu_forward")
     dout = np.random.default_rng(seed).standard_normal(x.shape)
     dx = expect_array(student.relu_backward(dout, cache), x.shape, name="dx")
@@ -61,10 +60,11 @@ def test_relu(student, x, seed):
 
 @graded(points=4, function="sigmoid_backward", hint="With s = sigmoid(x), ds/dx = s * (1 - s).")
 @settings(max_examples=10)
-@given(x=dst.arrays(dst.shapes(1, 3), scale=4.0), seed=dst.seeds())
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0), seed=dst.seeds())
 def test_sigmoid(student, x, seed):
     """sigmoid_forward values and sigmoid_backward against numerical gradients"""
-    out, cache = unpack_pair(student.sigmoid_forward(x), "sigmoid_forward result")
+    out, cache = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result",
+                              function="sigmoid_forward")
     assert_close(expect_array(out, x.shape, name="out"), 1 / (1 + np.exp(-x)), name="out",
                  function="sigmoid_forward")
     dout = np.random.default_rng(seed).standard_normal(x.shape)
@@ -78,7 +78,7 @@ def test_sigmoid(student, x, seed):
 def test_softmax_loss(student, data):
     """softmax_loss value and gradient"""
     x, y = data
-    loss, dx = unpack_pair(student.softmax_loss(x, y), "softmax_loss result")
+    loss, dx = expect_tuple(student.softmax_loss(x, y), LOSS_DX, name="softmax_loss result")
     shifted = x - x.max(axis=1, keepdims=True)
     logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     assert_close(expect_scalar(loss, name="loss"), -logp[np.arange(len(y)), y].mean(), name="loss")
@@ -92,8 +92,8 @@ def test_softmax_shift_invariance(student, data, seed):
     """softmax_loss is unchanged by adding a constant to each row"""
     x, y = data
     shift = np.random.default_rng(seed).uniform(-50, 50, (x.shape[0], 1))
-    loss, dx = unpack_pair(student.softmax_loss(x, y), "softmax_loss result")
-    loss2, dx2 = unpack_pair(student.softmax_loss(x + shift, y), "softmax_loss result")
+    loss, dx = expect_tuple(student.softmax_loss(x, y), LOSS_DX, name="softmax_loss result")
+    loss2, dx2 = expect_tuple(student.softmax_loss(x + shift, y), LOSS_DX, name="softmax_loss result")
     assert_close(expect_scalar(loss2, name="loss"), expect_scalar(loss, name="loss"), name="loss of shifted scores",
                  rtol=1e-9)
     assert_close(expect_array(dx2, x.shape, name="dx"), expect_array(dx, x.shape, name="dx"),
@@ -110,17 +110,17 @@ def test_svm_loss(student, data):
     n = len(y)
     margins = np.maximum(0, x - x[np.arange(n), y][:, None] + 1)
     margins[np.arange(n), y] = 0
-    loss, dx = unpack_pair(student.svm_loss(x, y), "svm_loss result")
+    loss, dx = expect_tuple(student.svm_loss(x, y), LOSS_DX, name="svm_loss result")
     assert_close(expect_scalar(loss, name="loss"), margins.sum() / n, name="loss")
     check_gradients(student.svm_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0)
 
 
 @graded(points=3, function="mse_loss", hint="0.5 * sum((pred - target)**2) / N, with N = pred.shape[0].")
 @settings(max_examples=10)
-@given(pred=dst.arrays(dst.shapes(1, 3)), seed=dst.seeds())
+@given(pred=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)), seed=dst.seeds())
 def test_mse_loss(student, pred, seed):
     """mse_loss value and gradient"""
     target = np.random.default_rng(seed).standard_normal(pred.shape)
-    loss, dpred = unpack_pair(student.mse_loss(pred, target), "mse_loss result")
+    loss, dpred = expect_tuple(student.mse_loss(pred, target), ("loss", "dpred"), name="mse_loss result")
     assert_close(expect_scalar(loss, name="loss"), 0.5 * np.sum((pred - target) ** 2) / pred.shape[0], name="loss")
     check_gradients(student.mse_loss, {"pred": pred}, {"pred": dpred}, extra={"target": target}, pick=0)

@@ -1,9 +1,9 @@
 """Public tests: the fully connected network."""
 
 import numpy as np
-from _backprop_util import grads_dict, make_net, net_loss, net_params, reference_scores, unpack_pair
+from _backprop_util import grads_dict, make_net, net_loss, net_params, reference_scores
 
-from autograder.toolkit import assert_close, check_gradients, expect_array, graded
+from autograder.toolkit import assert_close, check_gradients, expect_array, expect_tuple, graded
 
 
 @graded(points=4, function="FullyConnectedNet.loss",
@@ -16,6 +16,6 @@ def test_two_layer_net(student):
     net = make_net(student, [6], 5, 3, 0.0, params)
     scores = expect_array(net.loss(X), (4, 3), name="scores")
     assert_close(scores, reference_scores(params, X), name="scores")
-    loss, grads = unpack_pair(net.loss(X, y), "loss result")
+    loss, grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss result")
     grads = grads_dict(grads, params)
     check_gradients(net_loss(net, X, y), params, grads)

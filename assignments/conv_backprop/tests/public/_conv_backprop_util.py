@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import expect_array, expect_scalar
+from autograder.toolkit import expect_array, expect_scalar, expect_tuple
+from autograder.toolkit import strategies as dst
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,19 @@ def _side(draw: Any, kernel: int, stride: int, pad: int, outputs: st.SearchStrat
     return side
 
 
+def _constrained(stride: int, height: int, width: int, floored: bool | None,
+                 overlapping: bool | None) -> tuple[int, int]:
+    """(stride, height) of a filter or pooling window changed as asked: ``floored`` sizes need a
+    stride above 1, ``overlapping`` windows a side larger than the stride, disjoint ones no side."""
+    if floored and stride == 1:
+        stride = 2
+    if overlapping is True and stride >= max(height, width):
+        height = stride + 1
+    if overlapping is False:
+        stride = max(stride, height, width)
+    return stride, height
+
+
 @st.composite
 def conv_geometries(draw: Any, *, strides: tuple[int, ...] = (1, 2, 3), pads: tuple[int, ...] = (0, 1, 2, 3),
                     kernels: tuple[int, ...] = (1, 2, 3, 4), square: bool = False,
@@ -94,12 +108,7 @@ def conv_geometries(draw: Any, *, strides: tuple[int, ...] = (1, 2, 3), pads: tu
     pad = draw(st.sampled_from(pads))
     hh = draw(st.sampled_from(kernels))
     ww = hh if square else draw(st.sampled_from(kernels))
-    if floored and stride == 1:
-        stride = 2
-    if overlapping is True and stride >= max(hh, ww):
-        hh = stride + 1
-    if overlapping is False:
-        stride = max(stride, hh, ww)
+    stride, hh = _constrained(stride, hh, ww, floored, overlapping)
     outputs = st.integers(1, max_outputs)
     return ConvGeometry(
         n=draw(st.integers(1, max_batch)), c=draw(st.integers(1, max_channels)),
@@ -121,12 +130,7 @@ def pool_geometries(draw: Any, *, windows: tuple[int, ...] = (1, 2, 3), strides:
     stride = draw(st.sampled_from(strides))
     ph = draw(st.sampled_from(windows))
     pw = ph if square else draw(st.sampled_from(windows))
-    if floored and stride == 1:
-        stride = 2
-    if overlapping is True and stride >= max(ph, pw):
-        ph = stride + 1
-    if overlapping is False:
-        stride = max(stride, ph, pw)
+    stride, ph = _constrained(stride, ph, pw, floored, overlapping)
     outputs = st.integers(1, max_outputs)
     return PoolGeometry(
         n=draw(st.integers(1, max_batch)), c=draw(st.integers(1, max_channels)),
@@ -149,42 +153,61 @@ def conv_inputs(g: ConvGeometry, seed: int) -> dict[str, np.ndarray]:
     }
 
 
-def tie_free(shape: tuple[int, ...], seed: int, gap: float = 1e-2) -> np.ndarray:
-    """Distinct values at least ``gap`` apart in random order: every pooling window has one maximum."""
-    rng = np.random.default_rng(seed)
-    size = int(np.prod(shape))
-    grid = (rng.permutation(size) - size / 2) * gap
-    return (grid + rng.uniform(0.0, 0.25 * gap, size)).reshape(shape)
-
-
 def conv_forward(student: Any, g: ConvGeometry, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
     """Calls the submission's conv_forward_naive and checks the output's type and shape."""
-    out, cache = student.conv_forward_naive(x, w, b, g.conv_param)
-    out = expect_array(out, (g.n, g.f, g.out_h, g.out_w), name="out", function="conv_forward_naive")
-    return out, cache
+    fn = "conv_forward_naive"
+    out, cache = expect_tuple(student.conv_forward_naive(x, w, b, g.conv_param), ("out", "cache"),
+                              name=f"{fn} result", function=fn)
+    return expect_array(out, (g.n, g.f, g.out_h, g.out_w), name="out", function=fn), cache
 
 
 def conv_backward(student: Any, g: ConvGeometry, dout: np.ndarray, cache: Any) -> tuple:
     """Calls conv_backward_naive and checks (dx, dw, db): a tuple of three arrays shaped like x, w, b."""
-    result = student.conv_backward_naive(dout, cache)
-    if not isinstance(result, tuple | list) or len(result) != 3:
-        raise AssertionError(f"conv_backward_naive must return (dx, dw, db), got {type(result).__name__}")
-    dx, dw, db = result
     fn = "conv_backward_naive"
+    dx, dw, db = expect_tuple(student.conv_backward_naive(dout, cache), ("dx", "dw", "db"), name=f"{fn} result",
+                              function=fn)
     return (expect_array(dx, (g.n, g.c, g.h, g.w), name="dx", function=fn),
             expect_array(dw, (g.f, g.c, g.hh, g.ww), name="dw", function=fn),
             expect_array(db, (g.f,), name="db", function=fn))
 
 
+def conv_gradients(student: Any, g: ConvGeometry, seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, tuple]:
+    """The inputs (``conv_inputs(g, seed)``), an upstream gradient and the submission's (dx, dw, db)."""
+    data = conv_inputs(g, seed)
+    _, cache = conv_forward(student, g, data["x"], data["w"], data["b"])
+    dout = np.random.default_rng(seed + 1).standard_normal((g.n, g.f, g.out_h, g.out_w))
+    return data, dout, conv_backward(student, g, dout, cache)
+
+
+# The smallest distance between two pooling inputs: every window has one maximum, that far above the rest.
+POOL_GAP = 1e-2
+
+
+def pool_input(g: PoolGeometry, seed: int) -> np.ndarray:
+    return dst.tie_free(np.random.default_rng(seed), (g.n, g.c, g.h, g.w), gap=POOL_GAP)
+
+
 def pool_forward(student: Any, g: PoolGeometry, x: np.ndarray) -> tuple:
-    out, cache = student.max_pool_forward_naive(x, g.pool_param)
-    out = expect_array(out, (g.n, g.c, g.out_h, g.out_w), name="out", function="max_pool_forward_naive")
-    return out, cache
+    fn = "max_pool_forward_naive"
+    out, cache = expect_tuple(student.max_pool_forward_naive(x, g.pool_param), ("out", "cache"),
+                              name=f"{fn} result", function=fn)
+    return expect_array(out, (g.n, g.c, g.out_h, g.out_w), name="out", function=fn), cache
 
 
 def pool_backward(student: Any, g: PoolGeometry, dout: np.ndarray, cache: Any) -> np.ndarray:
     dx = student.max_pool_backward_naive(dout, cache)
     return expect_array(dx, (g.n, g.c, g.h, g.w), name="dx", function="max_pool_backward_naive")
+
+
+def pool_gradient(student: Any, g: PoolGeometry, seed: int,
+                  dout: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The input (``pool_input(g, seed)``), the upstream gradient (``dout``, or standard normal) and
+    the submission's dx."""
+    x = pool_input(g, seed)
+    _, cache = pool_forward(student, g, x)
+    if dout is None:
+        dout = np.random.default_rng(seed + 1).standard_normal((g.n, g.c, g.out_h, g.out_w))
+    return x, dout, pool_backward(student, g, dout, cache)
 
 
 def window_max(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
@@ -266,10 +289,7 @@ def make_net(student: Any, g: NetGeometry, params: dict[str, np.ndarray], reg: f
 def net_loss(net: Any, g: NetGeometry, X: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
     """Calls net.loss(X, y) and checks the result: a finite loss and a gradient for every parameter."""
     fn = "ThreeLayerConvNet.loss"
-    result = net.loss(X, y)
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise AssertionError(f"{fn}(X, y) must return (loss, grads), got {type(result).__name__}")
-    loss, grads = result
+    loss, grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss(X, y) result", function=fn)
     loss = expect_scalar(loss, name="loss", function=fn)
     if not isinstance(grads, dict):
         raise AssertionError(f"{fn}: grads must be a dict, got {type(grads).__name__}")

@@ -2,12 +2,13 @@
 
 import numpy as np
 from _conv_backprop_util import (
+    POOL_GAP,
     PoolGeometry,
     common_pool_geometries,
-    pool_backward,
     pool_forward,
     pool_geometries,
-    tie_free,
+    pool_gradient,
+    pool_input,
     window_max,
 )
 from hypothesis import given, settings
@@ -17,23 +18,19 @@ from autograder.toolkit import strategies as dst
 
 FORWARD = "max_pool_forward_naive"
 BACKWARD = "max_pool_backward_naive"
-GAP = 1e-2  # the smallest distance between two input values
 
 
 def check_forward(student, g: PoolGeometry, seed: int) -> None:
-    x = tie_free((g.n, g.c, g.h, g.w), seed, GAP)
+    x = pool_input(g, seed)
     out, _ = pool_forward(student, g, x)
     assert_close(out, window_max(x, g), name="out", function=FORWARD)
 
 
 def check_backward(student, g: PoolGeometry, seed: int) -> None:
-    x = tie_free((g.n, g.c, g.h, g.w), seed, GAP)
-    out, cache = pool_forward(student, g, x)
-    dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
-    dx = pool_backward(student, g, dout, cache)
+    x, dout, dx = pool_gradient(student, g, seed)
     # Max pooling is linear between ties; a step far below the gap between values never crosses one.
     check_gradients(student.max_pool_forward_naive, {"x": x}, {"x": dx}, dout=dout,
-                    extra={"pool_param": g.pool_param}, pick=0, function=BACKWARD, h=GAP * 1e-3)
+                    extra={"pool_param": g.pool_param}, pick=0, function=BACKWARD, h=POOL_GAP * 1e-3)
 
 
 @graded(points=3, function=FORWARD)
@@ -75,7 +72,7 @@ def test_pool_backward_overlapping(student, g, seed):
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_arguments_unmodified(student, g, seed):
     """max_pool_forward_naive and max_pool_backward_naive leave their arguments unmodified"""
-    x = tie_free((g.n, g.c, g.h, g.w), seed, GAP)
+    x = pool_input(g, seed)
     (out, cache), args, _ = student.call_echo(FORWARD, x, g.pool_param)
     assert_unmodified({"x": x, "pool_param": g.pool_param}, {"x": args[0], "pool_param": args[1]},
                       function=FORWARD)

@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.failures import StudentError
-from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, assert_close, expect_array
+from autograder.toolkit import Mismatch, Student, Tensor, assert_close, expect_array, expect_tensor
 
 SAMPLE_DTYPES = {"obs": "float32", "action": "int64", "reward": "float32", "next_obs": "float32",
                  "terminated": "float32"}
@@ -47,17 +46,6 @@ def f32(values: Any) -> np.ndarray:
 
 def tensor(values: Any, dtype: str = "float32") -> Tensor:
     return Tensor(np.asarray(values).astype(dtype), dtype=dtype)
-
-
-def expect_tensor(value: Any, shape: tuple | None, *, name: str, dtype: str | None = None,
-                  kind: str = "f", function: str | None = None) -> np.ndarray:
-    """The array of a torch tensor the submission returned, checked for shape, dtype and finiteness."""
-    if not isinstance(value, TensorValue):
-        got = getattr(value, "type_name", type(value).__name__)
-        raise Mismatch(name, f"expected a torch tensor, got a {got}", function=function)
-    if dtype is not None and value.dtype != dtype:
-        raise Mismatch(name, f"expected dtype {dtype}, got {value.dtype}", function=function)
-    return expect_array(value.array, shape, name=name, kind=kind, function=function)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,35 +138,44 @@ def sampled_ids(sample: Any, batch_size: int, obs_dim: int, stored: dict[int, di
     return ids
 
 
-def probe(student: Student, function: str, name: str, *args: Any) -> Any:
-    """``student.probe(name, *args)``, with a failure inside it blamed on ``function`` (the
-    student's function the probe exercises), not on the probe."""
-    try:
-        return student.probe(name, *args)
-    except StudentError as exc:
-        exc.function = function
-        raise
-
-
-def expect_value_error(call: Callable[[], Any], *, name: str, function: str) -> None:
-    """``call()`` must raise ValueError in the submission."""
-    try:
-        result = call()
-    except StudentError as exc:
-        if exc.not_implemented:
-            raise
-        if exc.type == "ValueError":
-            return
-        raise Mismatch(name, f"raised {exc.type}, not ValueError", function=function) from None
-    got = getattr(result, "type_name", type(result).__name__)
-    raise Mismatch(name, f"returned a {got} instead of raising ValueError", function=function)
-
-
 def length(student: Student, buffer: Any) -> int:
-    n = probe(student, "ReplayBuffer.__len__", "length", buffer)
+    n = student.probe("length", buffer, function="ReplayBuffer.__len__")
     if isinstance(n, bool) or not isinstance(n, int):
         raise Mismatch("len(buffer)", f"expected an int, got a {type(n).__name__}", function="ReplayBuffer.__len__")
     return n
+
+
+def assert_length(student: Student, buffer: Any, pushes: int, capacity: int) -> None:
+    n = length(student, buffer)
+    if n != min(pushes, capacity):
+        raise Mismatch("len(buffer)", f"is {n} after {pushes} pushes into a buffer of capacity {capacity}, "
+                       f"expected {min(pushes, capacity)}", function="ReplayBuffer.__len__")
+
+
+# ---------------------------------------------------------------------------------------------
+# Probes of the policy and the loss.
+# ---------------------------------------------------------------------------------------------
+
+
+def policy_actions(student: Student, q: list[float], epsilon: float, n: int, seed: int, as_tensor: bool) -> np.ndarray:
+    """``n`` actions of epsilon_greedy for the Q values ``q`` (a tensor or an array), drawn from one
+    Generator seeded with ``seed``."""
+    report = student.probe("epsilon_greedy_actions", np.asarray(q, dtype=np.float64), epsilon, n, seed, as_tensor,
+                           function="epsilon_greedy")
+    if report["bad_type"] is not None:
+        raise Mismatch("epsilon_greedy(...)", f"returned a {report['bad_type']}, expected a Python int",
+                       function="epsilon_greedy")
+    return report["actions"]
+
+
+def loss_report(student: Student, online: np.ndarray, target: np.ndarray, batch: dict[str, np.ndarray],
+                gamma: float, double: bool = False) -> dict:
+    """dqn_loss on a tabular Q function (``online``, ``target``: states x actions) and a batch."""
+    report = student.probe("dqn_loss_tabular", online, target, batch["states"], batch["actions"], batch["rewards"],
+                           batch["next_states"], batch["terminated"], gamma, double, function="dqn_loss")
+    if "error" in report:
+        raise Mismatch("dqn_loss(...)", report["error"], function="dqn_loss")
+    return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,7 +230,7 @@ CHAIN_STEPS = 4000
 def chain_run(student: Student, one_step: bool, seed: int, double: bool = False) -> dict:
     """One training run on the chain (or its one-step variant), shared by the tests judging it."""
     return once(student, ("chain", one_step, seed, double),
-                lambda: probe(student, "train_dqn", "train_chain", one_step, CHAIN_STEPS, seed, double))
+                lambda: student.probe("train_chain", one_step, CHAIN_STEPS, seed, double, function="train_dqn"))
 
 
 def greedy_problem(report: dict) -> str | None:

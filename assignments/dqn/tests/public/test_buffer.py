@@ -1,8 +1,8 @@
 """Public tests: the replay buffer on short, fixed sequences of pushes and samples."""
 
-from _dqn_util import expect_value_error, length, push, sampled_ids, transition
+from _dqn_util import assert_length, push, sampled_ids, transition
 
-from autograder.toolkit import Mismatch, graded
+from autograder.toolkit import Mismatch, expect_raises, graded
 
 
 def _filled(student, capacity: int, obs_dim: int, n: int, seed: int = 0):
@@ -19,10 +19,7 @@ def _filled(student, capacity: int, obs_dim: int, n: int, seed: int = 0):
 def test_push_and_sample(student):
     """push, len and sample: fields, shapes, dtypes and rows that belong together"""
     buffer, pushed = _filled(student, capacity=10, obs_dim=3, n=6)
-    n = length(student, buffer)
-    if n != 6:
-        raise Mismatch("len(buffer)", f"is {n} after 6 pushes into a buffer of capacity 10",
-                       function="ReplayBuffer.__len__")
+    assert_length(student, buffer, pushes=6, capacity=10)
     stored = {int(t["obs"][0]): t for t in pushed}
     for batch_size in (1, 4, 6):
         ids = sampled_ids(buffer.sample(batch_size), batch_size, 3, stored)
@@ -36,10 +33,7 @@ def test_push_and_sample(student):
 def test_overwrites_oldest(student):
     """a full buffer overwrites its oldest transitions"""
     buffer, pushed = _filled(student, capacity=4, obs_dim=2, n=7)
-    n = length(student, buffer)
-    if n != 4:
-        raise Mismatch("len(buffer)", f"is {n} after 7 pushes into a buffer of capacity 4, expected 4",
-                       function="ReplayBuffer.__len__")
+    assert_length(student, buffer, pushes=7, capacity=4)
     newest = {int(t["obs"][0]): t for t in pushed[-4:]}
     for _ in range(3):
         ids = sampled_ids(buffer.sample(4), 4, 2, newest)
@@ -53,8 +47,8 @@ def test_value_error(student):
     """sample raises ValueError when asked for more transitions than stored"""
     buffer, _ = _filled(student, capacity=5, obs_dim=2, n=3)
     for batch_size in (4, 5):
-        expect_value_error(lambda b=batch_size: buffer.sample(b), name=f"sample({batch_size}) with 3 stored",
-                           function="ReplayBuffer.sample")
+        expect_raises(lambda b=batch_size: buffer.sample(b), name=f"sample({batch_size}) with 3 stored",
+                      function="ReplayBuffer.sample")
 
 
 @graded(points=2, function="ReplayBuffer.sample",

@@ -1,7 +1,7 @@
 """Public tests: the epsilon schedule and the epsilon-greedy policy."""
 
 import numpy as np
-from _dqn_util import assert_frequencies, probe
+from _dqn_util import assert_frequencies, policy_actions
 
 from autograder.toolkit import Mismatch, assert_close, expect_scalar, graded
 
@@ -18,22 +18,13 @@ def test_linear_epsilon(student):
                      name=f"linear_epsilon({step}, **{kwargs})", rtol=1e-9)
 
 
-def _actions(student, q, epsilon, n, seed, as_tensor):
-    report = probe(student, "epsilon_greedy", "epsilon_greedy_actions", np.asarray(q, dtype=np.float64), epsilon,
-                   n, seed, as_tensor)
-    if report["bad_type"] is not None:
-        raise Mismatch("epsilon_greedy(...)", f"returned a {report['bad_type']}, expected a Python int",
-                       function="epsilon_greedy")
-    return report["actions"]
-
-
 @graded(points=3, function="epsilon_greedy",
         hint="With epsilon 0 return argmax(q_values), the lowest index on ties (np.argmax, torch.argmax).")
 def test_greedy_and_ties(student):
     """epsilon 0: the argmax, the lowest index on ties, for tensors and arrays"""
     for q, best in (([0.1, 0.9, -1.0], 1), ([-0.5, 0.2, 0.2, 0.1], 1), ([3.0, 3.0, 3.0], 0), ([-2.0, -1.0], 1)):
         for as_tensor in (True, False):
-            actions = _actions(student, q, 0.0, 30, 0, as_tensor)
+            actions = policy_actions(student, q, 0.0, 30, 0, as_tensor)
             kind = "tensor" if as_tensor else "array"
             if not np.all(actions == best):
                 wrong = int(actions[actions != best][0])
@@ -46,7 +37,7 @@ def test_greedy_and_ties(student):
 def test_action_frequencies(student):
     """epsilon 0.3: each action's frequency matches epsilon / A (+ 1 - epsilon for the greedy one)"""
     q, epsilon, n = [0.1, 0.7, 0.3], 0.3, 6000
-    actions = _actions(student, q, epsilon, n, 2024, True)
+    actions = policy_actions(student, q, epsilon, n, 2024, True)
     counts = np.bincount(actions, minlength=3)[:3] if actions.size and actions.min() >= 0 else None
     if counts is None or counts.sum() != n:
         raise Mismatch("epsilon_greedy", "returned actions outside [0, A)", function="epsilon_greedy")

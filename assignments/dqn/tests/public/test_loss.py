@@ -1,7 +1,7 @@
 """Public tests: the loss, the target-network update and the Q network."""
 
 import numpy as np
-from _dqn_util import LOSS_FLOOR, close32, f32, probe, tabular_loss
+from _dqn_util import LOSS_FLOOR, close32, f32, loss_report, tabular_loss
 
 from autograder.toolkit import Mismatch, expect_array, expect_scalar, graded
 
@@ -11,14 +11,6 @@ TARGET = np.array([[0.5, 0.1], [-0.3, 1.2], [0.9, -1.1]])
 BATCH = {"states": np.array([0, 1, 2, 1, 0, 2]), "actions": np.array([1, 0, 1, 1, 0, 0]),
          "rewards": np.array([0.5, -1.0, 1.0, 0.0, 2.5, -0.3]), "next_states": np.array([1, 2, 0, 0, 2, 1]),
          "terminated": np.array([0.0, 0.0, 1.0, 0.0, 0.0, 1.0])}
-
-
-def loss_report(student, online, target, batch, gamma, double=False):
-    report = probe(student, "dqn_loss", "dqn_loss_tabular", online, target, batch["states"], batch["actions"],
-                   batch["rewards"], batch["next_states"], batch["terminated"], gamma, double)
-    if "error" in report:
-        raise Mismatch("dqn_loss(...)", report["error"], function="dqn_loss")
-    return report
 
 
 @graded(points=4, function="dqn_loss",
@@ -51,7 +43,7 @@ def test_update_target_hard(student):
     """tau 1 (given, and by default) copies the online network"""
     online, target = mlp_params(1), mlp_params(2)
     for tau in (None, 1.0):
-        report = probe(student, "update_target", "update_target_mlp", online, target, tau)
+        report = student.probe("update_target_mlp", online, target, tau, function="update_target")
         for i, (got_t, got_o) in enumerate(zip(report["target"], report["online"], strict=True)):
             close32(got_t, online[i], name=f"target parameter {i} after update_target(tau={tau})", scale=1.0)
             close32(got_o, online[i], name=f"online parameter {i} after update_target(tau={tau})", scale=1.0)
@@ -61,7 +53,7 @@ def test_update_target_hard(student):
 def test_qnetwork(student):
     """an nn.Module from (B, obs_dim) to float32 Q values (B, n_actions), trainable"""
     obs = np.random.default_rng(0).standard_normal((5, 4))
-    report = probe(student, "QNetwork", "qnetwork", 4, 2, None, obs)
+    report = student.probe("qnetwork", 4, 2, None, obs, function="QNetwork")
     if "error" in report:
         raise Mismatch("QNetwork", report["error"], function="QNetwork")
     if report["shape"] != [5, 2] or report["dtype"] != "float32":

@@ -1,9 +1,9 @@
 """Public tests: the DQN and Double DQN targets on a small batch."""
 
 import numpy as np
-from _dqn_util import close32, double_formula, expect_tensor, scale_of, td_formula, tensor
+from _dqn_util import close32, double_formula, scale_of, td_formula, tensor
 
-from autograder.toolkit import graded
+from autograder.toolkit import expect_tensor, graded
 
 REWARDS = np.array([1.0, -0.5, 0.25, 2.0])
 NEXT_Q = np.array([[0.5, 2.0, -1.0], [1.5, 0.0, 0.5], [-0.2, -0.4, -0.1], [3.0, 1.0, 2.0]])

@@ -2,8 +2,8 @@
 backward, where it is evaluated, image-shaped inputs and the gradient into D's parameters."""
 
 import numpy as np
-from _gan_oracle import penalty
-from _gan_util import mlp_layers, returned_tensor, ring_data
+from _gan_hidden import penalty
+from _gan_util import mlp_layers, penalty_trace, ring_data
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
 
@@ -22,9 +22,7 @@ def _trace(student, shape: tuple, seed: int, gp_seed=7) -> tuple[list, np.ndarra
     d_in = int(np.prod(shape[1:]))
     layers = mlp_layers([d_in, 6, 1], seed=seed, scale=2.0)
     real, fake = _inputs(seed, shape)
-    out = student.probe("gradient_penalty_trace", layers, real, fake, gp_seed)
-    returned_tensor(out["value"], "gradient_penalty's result")
-    return layers, real, fake, out
+    return layers, real, fake, penalty_trace(student, layers, real, fake, gp_seed)
 
 
 def _candidates(out: dict, shape: tuple) -> list[np.ndarray]:

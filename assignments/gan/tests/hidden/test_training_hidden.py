@@ -2,12 +2,21 @@
 float64 recomputation, over consecutive calls (leftover gradients), for both loss pairs."""
 
 import numpy as np
-from _gan_oracle import d_step, g_step
+from _gan_hidden import d_step, g_step
 from _gan_util import train_step_calls
 
-from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
+from autograder.toolkit import (
+    assert_close,
+    assert_unmodified,
+    expect_array,
+    expect_probed,
+    expect_scalar,
+    expect_tuple,
+    graded,
+)
 
 NAMES = ("W1", "b1", "W2", "b2")
+RESULT = ("d_loss", "g_loss")
 
 
 def _deltas_close(after: list, before: list, expected: list, what: str) -> None:
@@ -17,6 +26,14 @@ def _deltas_close(after: list, before: list, expected: list, what: str) -> None:
     for name, a, b, e in zip(NAMES, after, before, expected, strict=True):
         got = a.astype(np.float64) - b.astype(np.float64)
         assert_close(got, e, name=f"change of {what}'s {name}", rtol=1e-3, floor=2e-2 * scale)
+
+
+def _traces(student, seeds: tuple[int, ...], *, calls: int, loss: str = "ns"):
+    """(setup, trace) of every call of gan_train_step, ``calls`` consecutive ones per seed."""
+    for seed in seeds:
+        setup, traces, _ = train_step_calls(student, loss=loss, seed=seed, calls=calls)
+        for trace in traces:
+            yield setup, trace
 
 
 def _check_d_update(setup: dict, trace, kind: str) -> None:
@@ -32,16 +49,13 @@ def _check_g_update(setup: dict, trace, kind: str) -> None:
 def _check_losses(setup: dict, trace, kind: str, strict_type: bool = True) -> None:
     """The returned (d_loss, g_loss) against the recomputed losses; with strict_type False a
     one-element tensor is judged by its value (its type costs points in test_returned_losses)."""
-    result = trace.result
-    if isinstance(result, dict) or len(result) != 2:
-        raise AssertionError("gan_train_step must return a tuple (d_loss, g_loss) of floats")
+    # The probe passes a returned tuple or list on as a list.
+    result = expect_probed(trace.result, name="gan_train_step result", expected="a tuple (d_loss, g_loss)")
     values = []
-    for name, got in zip(("d_loss", "g_loss"), result, strict=True):
-        if isinstance(got, dict):
-            if strict_type or "value" not in got:
-                raise AssertionError(f"{name} must be a Python float (loss.item()), got {got['unexpected_type']}")
+    for name, got in zip(RESULT, expect_tuple(tuple(result), RESULT, name="gan_train_step result"), strict=True):
+        if not strict_type and isinstance(got, dict) and "value" in got:
             got = got["value"]
-        values.append(expect_scalar(got, name=name))
+        values.append(expect_scalar(expect_probed(got, name=name, expected="a Python float (loss.item())"), name=name))
     d_loss, g_loss = values
     d_expected, _ = d_step(trace.start["G"], trace.start["D"], setup["real"], trace.z_d, kind, setup["lr"])
     g_expected, _ = g_step(trace.start["G"], trace.g_phase_start["D"], trace.z_g, kind, setup["lr"])
@@ -55,10 +69,8 @@ def _check_losses(setup: dict, trace, kind: str, strict_type: bool = True) -> No
              "generator's backward of the previous step left some in D).")
 def test_discriminator_update_exact(student):
     """gan_train_step: D's update is exactly that of the discriminator's loss, call after call"""
-    for seed in (0, 1):
-        setup, traces, _ = train_step_calls(student, seed=seed, calls=3)
-        for trace in traces:
-            _check_d_update(setup, trace, "ns")
+    for setup, trace in _traces(student, (0, 1), calls=3):
+        _check_d_update(setup, trace, "ns")
 
 
 @graded(points=5, function="gan_train_step",
@@ -66,10 +78,8 @@ def test_discriminator_update_exact(student):
              "for D's loss, zero G's gradients before the generator's backward.")
 def test_generator_update_exact(student):
     """gan_train_step: G's update is exactly that of the generator's loss, call after call"""
-    for seed in (0, 1):
-        setup, traces, _ = train_step_calls(student, seed=seed, calls=3)
-        for trace in traces:
-            _check_g_update(setup, trace, "ns")
+    for setup, trace in _traces(student, (0, 1), calls=3):
+        _check_g_update(setup, trace, "ns")
 
 
 @graded(points=3, function="gan_train_step",
@@ -77,8 +87,7 @@ def test_generator_update_exact(student):
              "from (through the updated D). Return them with .item().")
 def test_returned_losses(student):
     """gan_train_step returns the losses of the nets as they were for each update"""
-    setup, traces, _ = train_step_calls(student, seed=2, calls=2)
-    for trace in traces:
+    for setup, trace in _traces(student, (2,), calls=2):
         _check_losses(setup, trace, "ns")
 
 
@@ -86,8 +95,7 @@ def test_returned_losses(student):
         hint='loss="ls" uses ls_discriminator_loss and ls_generator_loss in the same two phases.')
 def test_least_squares_step(student):
     """gan_train_step with loss="ls": updates and returned losses of the least-squares pair"""
-    setup, traces, _ = train_step_calls(student, loss="ls", seed=3, calls=2)
-    for trace in traces:
+    for setup, trace in _traces(student, (3,), calls=2, loss="ls"):
         _check_d_update(setup, trace, "ls")
         _check_g_update(setup, trace, "ls")
         _check_losses(setup, trace, "ls", strict_type=False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.toolkit import Tensor, expect_array, expect_probed, expect_scalar
+
 MODES = 8
 RADIUS = 2.0
 STD = 0.02
@@ -108,6 +110,22 @@ class StepTrace:
         return z, fake
 
 
+def penalty_trace(student, layers: list, real: np.ndarray, fake: np.ndarray, seed: int) -> dict:
+    """gradient_penalty on the grader's tanh MLP of ``layers`` (the ``gradient_penalty_trace`` probe):
+    the points the discriminator saw, the gradients, and the value, checked to be a tensor."""
+    out = student.probe("gradient_penalty_trace", layers, real, fake, seed, function="gradient_penalty")
+    expect_probed(out["value"], name="gradient_penalty's result")
+    return out
+
+
+def trained_samples(student, real: np.ndarray, steps: int, batch: int, seed: int, n: int,
+                    noise_seed: int) -> np.ndarray:
+    """``n`` samples of the generator train_gan trained on ``real`` (the ``train_and_sample`` probe)."""
+    out = student.probe("train_and_sample", real, steps, batch, NOISE_DIM, seed, n, noise_seed, function="train_gan")
+    samples = expect_probed(out["samples"], name="the trained generator's output")
+    return expect_array(samples, (n, 2), name="generated samples", function="train_gan")
+
+
 def train_step_calls(student, *, loss: str = "ns", calls: int = 2, batch: int = 16, seed: int = 0,
                      lr: float = 0.5, noise_dim: int = 4) -> tuple[dict, list[StepTrace], dict]:
     """Runs the probe: `calls` consecutive gan_train_step calls on the grader's G (noise_dim-8-2)
@@ -115,7 +133,8 @@ def train_step_calls(student, *, loss: str = "ns", calls: int = 2, batch: int = 
     g_layers = mlp_layers([noise_dim, 8, 2], seed=100 + seed)
     d_layers = mlp_layers([2, 8, 1], seed=200 + seed, scale=2.0)
     real = ring_data(batch, seed=300 + seed)
-    raw = student.probe("train_step_trace", g_layers, d_layers, real, noise_dim, lr, loss, calls)
+    raw = student.probe("train_step_trace", g_layers, d_layers, real, noise_dim, lr, loss, calls,
+                        function="gan_train_step")
     assert isinstance(raw, dict) and len(raw.get("calls", [])) == calls, "the training-step probe failed"
     traces = [StepTrace(call, real) for call in raw["calls"]]
     setup = {"g_layers": g_layers, "d_layers": d_layers, "real": real, "lr": lr, "noise_dim": noise_dim}
@@ -136,8 +155,6 @@ def loss_and_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, 
     """Calls the loss `name` on tensors of `dtype`, checks that it returned a 0-dim tensor and
     returns (value, gradients): one array, shaped like its argument, per index in `grad_of`
     (default: every argument)."""
-    from autograder.toolkit import Tensor, expect_array
-
     grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
     value, grads = student.grad(
         name, *(Tensor(np.asarray(a), requires_grad=i in grad_of, dtype=dtype) for i, a in enumerate(arrays))
@@ -155,8 +172,6 @@ def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, .
                   h: float = 1e-6) -> list[np.ndarray]:
     """Central differences in float64 of the loss `name` with respect to each argument in
     `grad_of` (default: all), every evaluation in one round trip."""
-    from autograder.toolkit import Tensor, expect_scalar
-
     arrays = tuple(np.asarray(a, dtype=np.float64) for a in arrays)
     grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
     calls = []
@@ -176,10 +191,3 @@ def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, .
         out.append(((chunk[0::2] - chunk[1::2]) / (2 * h)).reshape(arrays[k].shape))
         pos += n
     return out
-
-
-def returned_tensor(value, what: str):
-    """A tensor the probe passed on as an array, or a failure naming what came instead."""
-    if isinstance(value, dict) and "unexpected_type" in value:
-        raise AssertionError(f"{what} must be a torch tensor, got {value['unexpected_type']}")
-    return value

@@ -49,7 +49,7 @@ def test_sample_noise_seeded(student):
 @graded(points=4, function="bce_loss",
         hint="Mean over all elements of -(t log s(x) + (1 - t) log(1 - s(x))).")
 @settings(max_examples=15)
-@given(x=dst.arrays(dst.shapes(1, 2, max_side=6), scale=5.0), seed=dst.seeds())
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=6), scale=5.0), seed=dst.seeds())
 def test_bce_loss_value(student, x, seed):
     """bce_loss value on moderate logits and 0/1 targets"""
     t = _hard_targets(seed, x.shape)
@@ -59,7 +59,7 @@ def test_bce_loss_value(student, x, seed):
 
 @graded(points=3, function="bce_loss", hint="d loss / dx = (sigmoid(x) - t) / number of elements")
 @settings(max_examples=10)
-@given(x=dst.arrays(dst.shapes(1, 2, max_side=4), scale=5.0), seed=dst.seeds())
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=4), scale=5.0), seed=dst.seeds())
 def test_bce_loss_gradient(student, x, seed):
     """bce_loss gradient against central differences (float64)"""
     t = _hard_targets(seed, x.shape)
@@ -71,7 +71,7 @@ def test_bce_loss_gradient(student, x, seed):
 @graded(points=3, function="discriminator_loss",
         hint="bce(logits_real, ones) + bce(logits_fake, zeros), each a mean.")
 @settings(max_examples=10)
-@given(real=dst.arrays(dst.shapes(1, 2, max_side=5), scale=4.0), seed=dst.seeds())
+@given(real=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=4.0), seed=dst.seeds())
 def test_discriminator_loss(student, real, seed):
     """discriminator_loss value and gradients"""
     fake = np.random.default_rng(seed).uniform(-4, 4, real.shape)
@@ -87,7 +87,7 @@ def test_discriminator_loss(student, real, seed):
 @graded(points=3, function="generator_loss",
         hint="Non-saturating: bce(logits_fake, ones), i.e. -mean(log sigmoid(logits_fake)).")
 @settings(max_examples=10)
-@given(fake=dst.arrays(dst.shapes(1, 2, max_side=5), scale=4.0))
+@given(fake=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=4.0))
 def test_generator_loss(student, fake):
     """generator_loss (non-saturating) value and gradient"""
     value, _ = loss_and_grads(student, "generator_loss", f32(fake))
@@ -100,7 +100,7 @@ def test_generator_loss(student, fake):
 @graded(points=3, function="ls_discriminator_loss",
         hint="0.5 * mean((real - 1)**2) + 0.5 * mean(fake**2); generator: 0.5 * mean((fake - 1)**2).")
 @settings(max_examples=10)
-@given(real=dst.arrays(dst.shapes(1, 2, max_side=5), scale=2.0), seed=dst.seeds())
+@given(real=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=2.0), seed=dst.seeds())
 def test_ls_losses(student, real, seed):
     """ls_discriminator_loss and ls_generator_loss values and gradients"""
     fake = np.random.default_rng(seed).uniform(-2, 2, real.shape)

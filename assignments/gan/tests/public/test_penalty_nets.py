@@ -1,9 +1,9 @@
 """Public tests: the gradient penalty of a linear discriminator, and the networks' shapes."""
 
 import numpy as np
-from _gan_util import returned_tensor, ring_data
+from _gan_util import penalty_trace, ring_data
 
-from autograder.toolkit import assert_close, expect_array, expect_scalar, graded
+from autograder.toolkit import assert_close, expect_array, expect_probed, expect_scalar, graded
 
 
 def _linear_penalty(student, norm: float, seed: int) -> float:
@@ -13,9 +13,8 @@ def _linear_penalty(student, norm: float, seed: int) -> float:
     layers = [(w.astype(np.float32), np.array([0.3], dtype=np.float32))]
     real = ring_data(32, seed=seed)
     fake = rng.uniform(-2, 2, (32, 2)).astype(np.float32)
-    out = student.probe("gradient_penalty_trace", layers, real, fake, 5)
-    value = returned_tensor(out["value"], "gradient_penalty's result")
-    return expect_scalar(expect_array(value, (), name="penalty"), name="penalty")
+    out = penalty_trace(student, layers, real, fake, 5)
+    return expect_scalar(expect_array(out["value"], (), name="penalty"), name="penalty")
 
 
 @graded(points=3, function="gradient_penalty",
@@ -34,11 +33,11 @@ def test_gradient_penalty_linear_discriminator(student):
              "Discriminator(in_dim, hidden_dim) maps (N, in_dim) to logits (N, 1).")
 def test_network_shapes(student):
     """Generator and Discriminator constructor arguments and output shapes"""
-    out = student.probe("network_outputs", 5, 12, 3, 7)
+    out = student.probe("network_outputs", 5, 12, 3, 7, function="Generator")
     assert out["g_is_module"] and out["d_is_module"], "Generator and Discriminator must be torch.nn.Module"
     assert out["g_params"] > 0 and out["d_params"] > 0, "both networks need trainable parameters"
-    fake = returned_tensor(out["fake"], "the generator's output")
-    logits = returned_tensor(out["logits"], "the discriminator's output")
+    fake = expect_probed(out["fake"], name="the generator's output")
+    logits = expect_probed(out["logits"], name="the discriminator's output", function="Discriminator")
     fake = expect_array(fake, (7, 3), name="Generator(noise_dim=5, out_dim=3) output")
     expect_array(logits, (7, 1), name="Discriminator(in_dim=3) output", function="Discriminator")
     assert out["fake_dtype"] == "float32", f"the generator must compute in float32, got {out['fake_dtype']}"

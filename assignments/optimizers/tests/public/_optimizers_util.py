@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import Mismatch, RemoteObject, Student, assert_close, expect_array
+from autograder.toolkit import (
+    Mismatch,
+    RemoteObject,
+    Student,
+    assert_close,
+    assert_unmodified,
+    expect_array,
+    expect_tuple,
+)
 from autograder.toolkit import strategies as dst
 
 
@@ -42,12 +50,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "adamw": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 1e-2},
 }
 
+
 def returned_config(result: Any, rule: str) -> Any:
     """The config from what a rule returned (a pair), to pass back on the next call."""
-    if not isinstance(result, tuple) or len(result) != 2:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
-        raise Mismatch(f"{rule} result", f"expected a tuple (next_w, config), got {got}", function=rule)
-    config = result[1]
+    config = expect_tuple(result, ("next_w", "config"), name=f"{rule} result", function=rule)[1]
     # A dict the wire cannot carry (a subclass, keys of other types) stays in the worker as a
     # RemoteObject; it is only ever passed back, so that is as good.
     if not isinstance(config, dict | RemoteObject):
@@ -60,6 +66,16 @@ def unpack_step(result: Any, rule: str, shape: tuple[int, ...], step: int) -> tu
     """``(next_w, config)`` from what a rule returned, next_w checked (ndarray, shape, finite)."""
     config = returned_config(result, rule)
     return expect_array(result[0], shape, name=_step_name("next_w", step), function=rule), config
+
+
+def assert_dw_unmodified(student: Student, rule: str, w: np.ndarray, gradients: list[np.ndarray],
+                         config: dict) -> None:
+    """Calls ``rule`` once per gradient, on the same w each time and with the config it returned,
+    and checks that no call modifies its dw."""
+    for dw in gradients:
+        result, args, _ = student.call_echo(rule, w.copy(), dw.copy(), config)
+        assert_unmodified({"dw": dw}, {"dw": args[1]}, function=rule)
+        config = returned_config(result, rule)
 
 
 def _step_name(what: str, step: int) -> str:
@@ -114,7 +130,7 @@ def trajectory(student: Student, rule: str, w0: np.ndarray, config: dict | None,
     the rule returned. Step t's gradient is ``problem.gradient(w, t)`` at the w of step t.
     """
     config = None if config is None else dict(config)
-    run = student.probe("run_rule", rule, w0, config, problem.spec(), steps)
+    run = student.probe("run_rule", rule, w0, config, problem.spec(), steps, function=rule)
     if not isinstance(run, dict) or not isinstance(run.get("weights"), list):
         raise Mismatch(f"{rule} trajectory", "the worker's probe returned nothing usable", function=rule)
     weights = run["weights"][:steps]

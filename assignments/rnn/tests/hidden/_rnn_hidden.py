@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from _rnn_util import sequence_gradients, sequence_inputs, unpack
+from _rnn_util import call_checked, sequence_gradients, sequence_inputs
 
 from autograder.toolkit import Student, assert_close, expect_array
 
@@ -87,7 +87,7 @@ def torch_clip(grads: Grads, max_norm: float) -> tuple[float, Grads]:
 def check_against_torch(student: Student, p: dict[str, Any], layer: str, names: tuple[str, ...] = NAMES) -> None:
     """``<layer>_forward``'s h and ``<layer>_backward``'s named gradients against torch."""
     expected_h, expected = torch_sequence(layer, **sequence_inputs(p), dh=p["dh"])
-    h, _ = unpack(getattr(student, f"{layer}_forward")(**sequence_inputs(p)), 2, f"{layer}_forward result")
+    h, _ = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
     assert_close(expect_array(h, expected_h.shape, name="h"), expected_h, name="h", function=f"{layer}_forward")
     if not names:
         return

@@ -4,7 +4,7 @@ alone."""
 
 import numpy as np
 from _rnn_hidden import torch_embedding, torch_temporal_affine, torch_temporal_softmax_loss
-from _rnn_util import unpack
+from _rnn_util import call_checked
 from hypothesis import given, settings
 
 from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
@@ -13,7 +13,7 @@ from autograder.toolkit import strategies as dst
 
 def check_embedding(student, x: np.ndarray, W: np.ndarray, dout: np.ndarray) -> None:
     expected_out, expected_dW = torch_embedding(x, W, dout)
-    out, cache = unpack(student.word_embedding_forward(x, W), 2, "word_embedding_forward result")
+    out, cache = call_checked(student, "word_embedding_forward", x, W)
     assert_close(expect_array(out, expected_out.shape, name="out"), expected_out, name="out",
                  function="word_embedding_forward")
     dW = expect_array(student.word_embedding_backward(dout, cache), W.shape, name="dW")
@@ -23,7 +23,7 @@ def check_embedding(student, x: np.ndarray, W: np.ndarray, dout: np.ndarray) -> 
 def check_loss(student, x: np.ndarray, y: np.ndarray, mask: np.ndarray, loss_floor: float | None = None,
                dx_floor: float | None = None) -> None:
     expected_loss, expected_dx = torch_temporal_softmax_loss(x, y, mask)
-    loss, dx = unpack(student.temporal_softmax_loss(x, y, mask), 2, "temporal_softmax_loss result")
+    loss, dx = call_checked(student, "temporal_softmax_loss", x, y, mask)
     assert_close(expect_scalar(loss, name="loss"), expected_loss, name="loss", floor=loss_floor)
     assert_close(expect_array(dx, x.shape, name="dx"), expected_dx, name="dx", floor=dx_floor)
 
@@ -42,7 +42,7 @@ def test_embedding_vocabulary_and_index_dtypes(student):
 @graded(points=2, function="word_embedding_backward",
         hint="Use np.add.at(dW, x, dout): it accumulates repeated indices.")
 @settings(max_examples=8)
-@given(n=dst.sizes(1, 4), t=dst.sizes(2, 6), v=dst.sizes(1, 3), seed=dst.seeds())
+@given(n=dst.sizes(max_value=4), t=dst.sizes(min_value=2, max_value=6), v=dst.sizes(max_value=3), seed=dst.seeds())
 def test_embedding_many_repeats(student, n, t, v, seed):
     """word_embedding_backward when a few words fill every sentence"""
     g = np.random.default_rng(seed)
@@ -62,16 +62,17 @@ def test_embedding_arguments_unmodified(student):
 
 @graded(points=2, function="temporal_affine_backward", hint="db sums over batch and time; dw over both too.")
 @settings(max_examples=8)
-@given(n=dst.sizes(1, 5), t=dst.sizes(1, 6), d=dst.sizes(1, 6), m=dst.sizes(1, 6), seed=dst.seeds())
+@given(n=dst.sizes(max_value=5), t=dst.sizes(max_value=6), d=dst.sizes(max_value=6), m=dst.sizes(max_value=6),
+       seed=dst.seeds())
 def test_temporal_affine_against_torch(student, n, t, d, m, seed):
     """temporal affine forward and backward match torch"""
     g = np.random.default_rng(seed)
     x, w, b, dout = (g.standard_normal(s) for s in ((n, t, d), (d, m), (m,), (n, t, m)))
     expected_out, expected = torch_temporal_affine(x, w, b, dout)
-    out, cache = unpack(student.temporal_affine_forward(x, w, b), 2, "temporal_affine_forward result")
+    out, cache = call_checked(student, "temporal_affine_forward", x, w, b)
     assert_close(expect_array(out, (n, t, m), name="out"), expected_out, name="out",
                  function="temporal_affine_forward")
-    grads = unpack(student.temporal_affine_backward(dout, cache), 3, "temporal_affine_backward result")
+    grads = call_checked(student, "temporal_affine_backward", dout, cache)
     for k, value, got in zip("xwb", (x, w, b), grads):
         assert_close(expect_array(got, value.shape, name=f"d{k}"), expected[k], name=f"d{k}")
 
@@ -90,7 +91,8 @@ def test_temporal_affine_arguments_unmodified(student):
 @graded(points=3, function="temporal_softmax_loss",
         hint="A sequence whose mask is all False adds nothing to the loss and gets a zero gradient.")
 @settings(max_examples=8)
-@given(n=dst.sizes(2, 5), t=dst.sizes(1, 5), v=dst.sizes(2, 6), seed=dst.seeds())
+@given(n=dst.sizes(min_value=2, max_value=5), t=dst.sizes(max_value=5), v=dst.sizes(min_value=2, max_value=6),
+       seed=dst.seeds())
 def test_softmax_loss_hidden_sequences(student, n, t, v, seed):
     """temporal_softmax_loss with masks that hide whole sequences"""
     g = np.random.default_rng(seed)
@@ -113,7 +115,7 @@ def test_softmax_loss_normalised_by_batch_size(student):
 @graded(points=3, function="temporal_softmax_loss",
         hint="Subtract each row's maximum before exponentiating, or use log-sum-exp.")
 @settings(max_examples=8)
-@given(n=dst.sizes(1, 4), t=dst.sizes(1, 4), v=dst.sizes(2, 6), seed=dst.seeds())
+@given(n=dst.sizes(max_value=4), t=dst.sizes(max_value=4), v=dst.sizes(min_value=2, max_value=6), seed=dst.seeds())
 def test_softmax_loss_extreme_scores(student, n, t, v, seed):
     """temporal_softmax_loss stays finite and right for scores up to 1e4"""
     g = np.random.default_rng(seed)
@@ -127,7 +129,7 @@ def test_softmax_loss_extreme_scores(student, n, t, v, seed):
 
 @graded(points=2, function="temporal_softmax_loss", hint="dx = mask * (softmax(x) - onehot(y)) / N.")
 @settings(max_examples=10)
-@given(n=dst.sizes(1, 5), t=dst.sizes(1, 6), v=dst.sizes(2, 8), seed=dst.seeds())
+@given(n=dst.sizes(max_value=5), t=dst.sizes(max_value=6), v=dst.sizes(min_value=2, max_value=8), seed=dst.seeds())
 def test_softmax_loss_against_torch(student, n, t, v, seed):
     """temporal_softmax_loss matches torch's cross-entropy over many shapes and masks"""
     g = np.random.default_rng(seed)

@@ -2,7 +2,7 @@
 gates, arguments left alone (dnext_c above all)."""
 
 from _rnn_hidden import check_against_torch, saturate
-from _rnn_util import make_problem, problems, sequence_inputs, step_inputs, unpack
+from _rnn_util import call_checked, make_problem, problems, sequence_inputs, step_inputs
 from hypothesis import given, settings
 
 from autograder.toolkit import assert_unmodified, graded
@@ -41,7 +41,7 @@ def test_lstm_saturated_gates(student):
 def test_lstm_step_backward_leaves_dnext_c(student):
     """lstm_step_backward does not modify dnext_c (or dnext_h)"""
     p = make_problem(3, 2, 4, 5, seed=23, gates=4)
-    *_, cache = unpack(student.lstm_step_forward(**step_inputs(p, lstm=True)), 3, "lstm_step_forward result")
+    *_, cache = call_checked(student, "lstm_step_forward", **step_inputs(p, lstm=True))
     before = {"dnext_h": p["dnext_h"], "dnext_c": p["dnext_c"]}
     _, args, _ = student.call_echo("lstm_step_backward", p["dnext_h"].copy(), p["dnext_c"].copy(), cache)
     assert_unmodified(before, dict(zip(before, args)))
@@ -55,6 +55,6 @@ def test_lstm_arguments_unmodified(student):
         before = {k: v.copy() for k, v in inputs.items()}
         _, args, _ = student.call_echo(name, *inputs.values())
         assert_unmodified(before, dict(zip(inputs, args)), function=name)
-    _, cache = unpack(student.lstm_forward(**sequence_inputs(p)), 2, "lstm_forward result")
+    _, cache = call_checked(student, "lstm_forward", **sequence_inputs(p))
     _, args, _ = student.call_echo("lstm_backward", p["dh"].copy(), cache)
     assert_unmodified({"dh": p["dh"]}, {"dh": args[0]}, function="lstm_backward")

@@ -2,7 +2,7 @@
 arguments left alone."""
 
 from _rnn_hidden import check_against_torch, saturate
-from _rnn_util import make_problem, problems, sequence_inputs, step_inputs, unpack
+from _rnn_util import call_checked, make_problem, problems, sequence_inputs, step_inputs
 from hypothesis import given, settings
 
 from autograder.toolkit import assert_unmodified, graded
@@ -56,9 +56,9 @@ def test_rnn_forward_arguments_unmodified(student):
 def test_rnn_backward_arguments_unmodified(student):
     """rnn_step_backward and rnn_backward leave the upstream gradient alone"""
     p = make_problem(2, 3, 3, 4, seed=15)
-    _, cache = unpack(student.rnn_step_forward(**step_inputs(p)), 2, "rnn_step_forward result")
+    _, cache = call_checked(student, "rnn_step_forward", **step_inputs(p))
     _, args, _ = student.call_echo("rnn_step_backward", p["dnext_h"].copy(), cache)
     assert_unmodified({"dnext_h": p["dnext_h"]}, {"dnext_h": args[0]}, function="rnn_step_backward")
-    _, cache = unpack(student.rnn_forward(**sequence_inputs(p)), 2, "rnn_forward result")
+    _, cache = call_checked(student, "rnn_forward", **sequence_inputs(p))
     _, args, _ = student.call_echo("rnn_backward", p["dh"].copy(), cache)
     assert_unmodified({"dh": p["dh"]}, {"dh": args[0]}, function="rnn_backward")

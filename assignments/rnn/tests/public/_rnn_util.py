@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.toolkit import Mismatch, Student, check_gradients, expect_array
+from autograder.toolkit import Student, check_gradients, expect_array, expect_tuple
 from autograder.toolkit import strategies as dst
 
 Problem = dict[str, np.ndarray]
@@ -21,12 +21,27 @@ Problem = dict[str, np.ndarray]
 LSTM_GATES = ("i", "f", "o", "g")
 
 
-def unpack(result: Any, count: int, name: str) -> tuple:
-    """``result`` as a tuple of ``count`` elements, or a failure that says what came back."""
-    if not isinstance(result, tuple) or len(result) != count:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
-        raise Mismatch(name, f"expected a tuple of {count} elements, got {got}")
-    return result
+# What each function returns, by part (failures name them).
+RETURNS = {
+    "rnn_step_forward": ("next_h", "cache"),
+    "rnn_step_backward": ("dx", "dprev_h", "dWx", "dWh", "db"),
+    "rnn_forward": ("h", "cache"),
+    "rnn_backward": ("dx", "dh0", "dWx", "dWh", "db"),
+    "lstm_step_forward": ("next_h", "next_c", "cache"),
+    "lstm_step_backward": ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"),
+    "lstm_forward": ("h", "cache"),
+    "lstm_backward": ("dx", "dh0", "dWx", "dWh", "db"),
+    "word_embedding_forward": ("out", "cache"),
+    "temporal_affine_forward": ("out", "cache"),
+    "temporal_affine_backward": ("dx", "dw", "db"),
+    "temporal_softmax_loss": ("loss", "dx"),
+}
+
+
+def call_checked(student: Student, function: str, *args: Any, **kwargs: Any) -> tuple:
+    """``student.<function>(*args, **kwargs)``, which must return the tuple ``RETURNS`` lists."""
+    result = getattr(student, function)(*args, **kwargs)
+    return expect_tuple(result, RETURNS[function], name=f"{function} result", function=function)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -63,8 +78,8 @@ def make_problem(n: int, t: int, d: int, h: int, seed: int, *, gates: int = 1) -
 def problems(draw: st.DrawFn, *, gates: int = 1, max_n: int = 3, max_t: int = 4, max_d: int = 4,
              max_h: int = 4) -> Problem:
     """Random sizes (sequence length 1 included) and values."""
-    n, t = draw(dst.sizes(1, max_n)), draw(dst.sizes(1, max_t))
-    d, h = draw(dst.sizes(1, max_d)), draw(dst.sizes(1, max_h))
+    n, t = draw(dst.sizes(max_value=max_n)), draw(dst.sizes(max_value=max_t))
+    d, h = draw(dst.sizes(max_value=max_d)), draw(dst.sizes(max_value=max_h))
     return make_problem(n, t, d, h, draw(dst.seeds()), gates=gates)
 
 
@@ -116,9 +131,8 @@ def masked_log_likelihood(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> flo
 
 def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[np.ndarray, ...]:
     """``(dx, dh0, dWx, dWh, db)`` from the submission's ``<layer>_forward`` then ``_backward``."""
-    _h, cache = unpack(getattr(student, f"{layer}_forward")(**sequence_inputs(p)), 2,
-                       f"{layer}_forward result")
-    return unpack(getattr(student, f"{layer}_backward")(p["dh"], cache), 5, f"{layer}_backward result")
+    _h, cache = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
+    return call_checked(student, f"{layer}_backward", p["dh"], cache)
 
 
 def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tuple[str, ...]) -> None:
@@ -131,8 +145,8 @@ def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tu
 def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,
                         dnext_c: np.ndarray) -> dict[str, np.ndarray]:
     """The gradients of ``lstm_step_backward`` by input name (a fresh forward pass, a fresh cache)."""
-    *_, cache = unpack(student.lstm_step_forward(**step_inputs(p, lstm=True)), 3, "lstm_step_forward result")
-    grads = unpack(student.lstm_step_backward(dnext_h, dnext_c, cache), 6, "lstm_step_backward result")
+    *_, cache = call_checked(student, "lstm_step_forward", **step_inputs(p, lstm=True))
+    grads = call_checked(student, "lstm_step_backward", dnext_h, dnext_c, cache)
     return dict(zip(("x", "prev_h", "prev_c", "Wx", "Wh", "b"), grads))
 
 
@@ -143,10 +157,15 @@ def expect_arrays(values: dict[str, Any], shapes: dict[str, tuple], name: str = 
 
 def clip_report(student: Student, grads: dict[str, np.ndarray], max_norm: float) -> dict[str, Any]:
     """What the caller of clip_grad_norm sees afterwards (the ``clip_grad_norm_in_place`` probe)."""
-    report = student.probe("clip_grad_norm_in_place", grads, max_norm)
+    report = student.probe("clip_grad_norm_in_place", grads, max_norm, function="clip_grad_norm")
     if not isinstance(report, dict):
         raise AssertionError("the clip_grad_norm probe did not report")
     return report
+
+
+def global_norm(grads: dict[str, np.ndarray]) -> float:
+    """The norm of every entry of every array together."""
+    return float(np.sqrt(sum(np.sum(v * v) for v in grads.values())))
 
 
 def gradient_dicts(seed: int, count: int, norm: float | None = None) -> dict[str, np.ndarray]:

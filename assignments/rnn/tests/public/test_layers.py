@@ -1,7 +1,7 @@
 """Public tests: word embeddings, the temporal affine layer and the masked temporal softmax loss."""
 
 import numpy as np
-from _rnn_util import masked_log_likelihood, unpack
+from _rnn_util import call_checked, masked_log_likelihood
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +12,8 @@ from autograder.toolkit import strategies as dst
 @st.composite
 def embedding_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices with at least one repeated word, the embedding matrix and an upstream gradient."""
-    n, t = draw(dst.sizes(1, 3)), draw(dst.sizes(1, 4))
-    v, d = draw(dst.sizes(2, 5)), draw(dst.sizes(1, 4))
+    n, t = draw(dst.sizes(max_value=3)), draw(dst.sizes(max_value=4))
+    v, d = draw(dst.sizes(min_value=2, max_value=5)), draw(dst.sizes(max_value=4))
     g = np.random.default_rng(draw(dst.seeds()))
     x = g.integers(0, v, (n, t))
     if x.size > 1:
@@ -23,7 +23,7 @@ def embedding_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 @st.composite
 def loss_problems(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n, t, v = draw(dst.sizes(1, 3)), draw(dst.sizes(1, 4)), draw(dst.sizes(2, 5))
+    n, t, v = draw(dst.sizes(max_value=3)), draw(dst.sizes(max_value=4)), draw(dst.sizes(min_value=2, max_value=5))
     g = np.random.default_rng(draw(dst.seeds()))
     return scale * g.standard_normal((n, t, v)), g.integers(0, v, (n, t)), g.random((n, t)) < 0.7
 
@@ -34,7 +34,7 @@ def loss_problems(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.n
 def test_word_embedding_forward(student, p):
     """word_embedding_forward looks up every word"""
     x, W, _ = p
-    out, _cache = unpack(student.word_embedding_forward(x, W), 2, "word_embedding_forward result")
+    out, _cache = call_checked(student, "word_embedding_forward", x, W)
     assert_close(expect_array(out, (*x.shape, W.shape[1]), name="out"), W[x], name="out")
 
 
@@ -45,7 +45,7 @@ def test_word_embedding_forward(student, p):
 def test_word_embedding_backward_repeated_words(student, p):
     """word_embedding_backward sums the gradients of repeated words"""
     x, W, dout = p
-    _out, cache = unpack(student.word_embedding_forward(x, W), 2, "word_embedding_forward result")
+    _out, cache = call_checked(student, "word_embedding_forward", x, W)
     dW = student.word_embedding_backward(dout, cache)
     check_gradients(student.word_embedding_forward, {"W": W}, {"W": dW}, dout=dout, extra={"x": x}, pick=0,
                     function="word_embedding_backward")
@@ -54,15 +54,16 @@ def test_word_embedding_backward_repeated_words(student, p):
 @graded(points=2, function="temporal_affine_backward",
         hint="Reshape x to (N*T, D) and dout to (N*T, M); db sums over batch and time.")
 @settings(max_examples=10)
-@given(n=dst.sizes(1, 3), t=dst.sizes(1, 4), d=dst.sizes(1, 4), m=dst.sizes(1, 4), seed=dst.seeds())
+@given(n=dst.sizes(max_value=3), t=dst.sizes(max_value=4), d=dst.sizes(max_value=4), m=dst.sizes(max_value=4),
+       seed=dst.seeds())
 def test_temporal_affine(student, n, t, d, m, seed):
     """temporal_affine_forward values and temporal_affine_backward against numerical gradients"""
     g = np.random.default_rng(seed)
     x, w, b, dout = g.standard_normal((n, t, d)), g.standard_normal((d, m)), g.standard_normal(m), \
         g.standard_normal((n, t, m))
-    out, cache = unpack(student.temporal_affine_forward(x, w, b), 2, "temporal_affine_forward result")
+    out, cache = call_checked(student, "temporal_affine_forward", x, w, b)
     assert_close(expect_array(out, (n, t, m), name="out"), x @ w + b, name="out", function="temporal_affine_forward")
-    grads = unpack(student.temporal_affine_backward(dout, cache), 3, "temporal_affine_backward result")
+    grads = call_checked(student, "temporal_affine_backward", dout, cache)
     check_gradients(student.temporal_affine_forward, {"x": x, "w": w, "b": b}, dict(zip("xwb", grads)),
                     dout=dout, pick=0, function="temporal_affine_backward")
 
@@ -74,7 +75,7 @@ def test_temporal_affine(student, n, t, d, m, seed):
 def test_temporal_softmax_loss(student, p):
     """temporal_softmax_loss value and gradient with a random mask"""
     x, y, mask = p
-    loss, dx = unpack(student.temporal_softmax_loss(x, y, mask), 2, "temporal_softmax_loss result")
+    loss, dx = call_checked(student, "temporal_softmax_loss", x, y, mask)
     assert_close(expect_scalar(loss, name="loss"), masked_log_likelihood(x, y, mask), name="loss")
     # A saturated softmax can make every entry of dx tiny, far below the central differences' own
     # rounding error (about 1e-16 * loss / h): the absolute floor keeps that noise from counting.

@@ -3,6 +3,7 @@ gradients."""
 
 import numpy as np
 from _rnn_util import (
+    call_checked,
     check_sequence_gradients,
     lstm_step,
     lstm_step_gradients,
@@ -10,7 +11,6 @@ from _rnn_util import (
     run_sequence,
     sequence_inputs,
     step_inputs,
-    unpack,
 )
 from hypothesis import given, settings
 
@@ -26,7 +26,7 @@ LSTM = {"gates": 4}
 def test_lstm_step_forward(student, p):
     """next_h and next_c values"""
     inputs = step_inputs(p, lstm=True)
-    next_h, next_c, _cache = unpack(student.lstm_step_forward(**inputs), 3, "lstm_step_forward result")
+    next_h, next_c, _cache = call_checked(student, "lstm_step_forward", **inputs)
     h, c = lstm_step(**inputs)
     assert_close(expect_array(next_h, h.shape, name="next_h"), h, name="next_h")
     assert_close(expect_array(next_c, c.shape, name="next_c"), c, name="next_c")
@@ -53,7 +53,7 @@ def test_lstm_step_backward_numerical(student, p):
 @given(p=problems(**LSTM))
 def test_lstm_forward(student, p):
     """lstm_forward values over whole sequences, length 1 included"""
-    h, _cache = unpack(student.lstm_forward(**sequence_inputs(p)), 2, "lstm_forward result")
+    h, _cache = call_checked(student, "lstm_forward", **sequence_inputs(p))
     expected = run_sequence(**sequence_inputs(p), lstm=True)
     assert_close(expect_array(h, expected.shape, name="h"), expected, name="h")
 

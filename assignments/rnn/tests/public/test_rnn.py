@@ -2,13 +2,13 @@
 numerical gradients."""
 
 from _rnn_util import (
+    call_checked,
     check_sequence_gradients,
     problems,
     rnn_step,
     run_sequence,
     sequence_inputs,
     step_inputs,
-    unpack,
 )
 from hypothesis import given, settings
 
@@ -21,7 +21,7 @@ from autograder.toolkit import assert_close, check_gradients, expect_array, grad
 def test_rnn_step_forward(student, p):
     """rnn_step_forward values"""
     inputs = step_inputs(p)
-    next_h, _cache = unpack(student.rnn_step_forward(**inputs), 2, "rnn_step_forward result")
+    next_h, _cache = call_checked(student, "rnn_step_forward", **inputs)
     expected = rnn_step(**inputs)
     assert_close(expect_array(next_h, expected.shape, name="next_h"), expected, name="next_h")
 
@@ -33,8 +33,8 @@ def test_rnn_step_forward(student, p):
 def test_rnn_step_backward_numerical(student, p):
     """rnn_step_backward matches numerical gradients"""
     inputs = step_inputs(p)
-    _h, cache = unpack(student.rnn_step_forward(**inputs), 2, "rnn_step_forward result")
-    grads = unpack(student.rnn_step_backward(p["dnext_h"], cache), 5, "rnn_step_backward result")
+    _h, cache = call_checked(student, "rnn_step_forward", **inputs)
+    grads = call_checked(student, "rnn_step_backward", p["dnext_h"], cache)
     check_gradients(student.rnn_step_forward, inputs, dict(zip(("x", "prev_h", "Wx", "Wh", "b"), grads)),
                     dout=p["dnext_h"], pick=0, function="rnn_step_backward")
 
@@ -44,7 +44,7 @@ def test_rnn_step_backward_numerical(student, p):
 @given(p=problems())
 def test_rnn_forward(student, p):
     """rnn_forward values over whole sequences, length 1 included"""
-    h, _cache = unpack(student.rnn_forward(**sequence_inputs(p)), 2, "rnn_forward result")
+    h, _cache = call_checked(student, "rnn_forward", **sequence_inputs(p))
     expected = run_sequence(**sequence_inputs(p))
     assert_close(expect_array(h, expected.shape, name="h"), expected, name="h")
 

@@ -1,10 +1,10 @@
 """Hidden tests: recall@k for k > 1, SiameseNet's weight sharing, train_triplet's loss history."""
 
 import numpy as np
-from _siamese_triplet_util import digits_split, f32, ints, probe, recall, recall_inputs
+from _siamese_triplet_util import digits_split, f32, ints, recall, recall_inputs, siamese_report
 from hypothesis import given, settings
 
-from autograder.toolkit import Mismatch, assert_close, expect_array, expect_scalar, graded
+from autograder.toolkit import Mismatch, assert_close, expect_array, expect_probed, expect_scalar, graded
 
 
 @graded(points=3, function="recall_at_k",
@@ -24,10 +24,7 @@ def test_recall_at_k(student, inputs):
 def test_siamese_shares_weights(student):
     """SiameseNet follows its embedding net's weights (one shared module)"""
     g = np.random.default_rng(1)
-    report = probe(student, "SiameseNet", "siamese", g.uniform(0, 1, (4, 6)), g.uniform(0, 1, (4, 6)), embedding_dim=3)
-    if "unexpected_result" in report:
-        raise Mismatch("SiameseNet output", f"expected a tuple (e1, e2), got {report['unexpected_result']}",
-                       function="SiameseNet")
+    report = siamese_report(student, g.uniform(0, 1, (4, 6)), g.uniform(0, 1, (4, 6)), embedding_dim=3)
     before = expect_array(report["before"]["net1"], (4, 3), name="embedding_net output", function="SiameseNet")
     after = expect_array(report["after"]["net1"], (4, 3), name="embedding_net output", function="SiameseNet")
     if np.allclose(before, after):
@@ -45,18 +42,13 @@ def test_siamese_shares_weights(student):
 def test_train_history(student):
     """train_triplet returns one finite float per epoch and trains the model in place"""
     X_train, y_train, X_test, _ = digits_split()
-    report = probe(student, "train_triplet", "train_and_embed", X_train[:300], y_train[:300], X_test[:10], seed=4,
-                   embedding_dim=3, epochs=3, batch_size=64)
-    history = report["history"]
-    if isinstance(history, dict):
-        raise Mismatch("history", f"expected a list of floats, got {history['unexpected_type']}",
-                       function="train_triplet")
+    report = student.probe("train_and_embed", X_train[:300], y_train[:300], X_test[:10], seed=4,
+                   embedding_dim=3, epochs=3, batch_size=64, function="train_triplet")
+    history = expect_probed(report["history"], name="history", expected="a list of floats")
     if len(history) != 3:
         raise Mismatch("history", f"expected 3 entries for epochs=3, got {len(history)}", function="train_triplet")
     for i, value in enumerate(history):
-        if isinstance(value, dict):
-            raise Mismatch(f"history[{i}]", f"expected a float, got {value['unexpected_type']}",
-                           function="train_triplet")
+        value = expect_probed(value, name=f"history[{i}]", expected="a float")
         if not np.isfinite(value) or value < 0:
             raise Mismatch(f"history[{i}]", f"is {value}, expected a finite loss >= 0", function="train_triplet")
     if not report["parameters_changed"]:

@@ -9,13 +9,20 @@ near 0, and distinct points are not nearly coincident, so that one gradient is t
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.failures import StudentError
-from autograder.toolkit import Mismatch, Student, Tensor, TensorValue, assert_close, expect_array, expect_scalar
+from autograder.toolkit import (
+    Mismatch,
+    Student,
+    Tensor,
+    assert_close,
+    expect_array,
+    expect_probed,
+    expect_scalar,
+    expect_tensor,
+)
 from autograder.toolkit import strategies as dst
 
 GAP = 1e-3  # how far kinks and ties stay from the test inputs (central differences use h = 1e-6)
@@ -93,17 +100,6 @@ def assert_grad_close(got: np.ndarray, expected: np.ndarray, *, name: str, funct
     assert_close(got, expected, name=name, rtol=1e-5, floor=floor, function=function)
 
 
-def numerical_grad(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Central differences of the harness' own float64 formula ``f`` (a scalar function)."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[idx] += h
-        minus[idx] -= h
-        grad[idx] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
 # ---- input conditions: away from kinks and ties ---------------------------------------------------
 def separated(e: np.ndarray, min_dist: float) -> bool:
     d = distances(e)
@@ -142,14 +138,14 @@ def draw_until(rng: np.random.Generator, make, ok, tries: int = 500):
 def label_patterns(draw: st.DrawFn, min_n: int = 1, max_n: int = 9) -> np.ndarray:
     """Label vectors of the kinds mining must handle: random classes, classes of size one, a single
     class, all labels distinct; label values are arbitrary non-negative integers, not 0..C-1."""
-    n = draw(dst.sizes(min_n, max_n))
+    n = draw(dst.sizes(min_value=min_n, max_value=max_n))
     kind = draw(st.sampled_from(["random", "singletons", "single_class", "distinct"]))
     rng = np.random.default_rng(draw(dst.seeds()))
     if kind == "random":
-        base = rng.integers(0, draw(dst.sizes(2, 4)), n)
+        base = rng.integers(0, draw(dst.sizes(min_value=2, max_value=4)), n)
     elif kind == "singletons":
         base = rng.integers(0, 2, n)
-        lonely = rng.choice(n, size=min(n, draw(dst.sizes(1, 3))), replace=False)
+        lonely = rng.choice(n, size=min(n, draw(dst.sizes(max_value=3))), replace=False)
         base[lonely] = 2 + np.arange(len(lonely))
     elif kind == "single_class":
         base = np.zeros(n, dtype=np.int64)
@@ -161,7 +157,7 @@ def label_patterns(draw: st.DrawFn, min_n: int = 1, max_n: int = 9) -> np.ndarra
 @st.composite
 def mining_inputs(draw: st.DrawFn, min_n: int = 1, max_n: int = 9) -> tuple[np.ndarray, np.ndarray, float]:
     labels = draw(label_patterns(min_n, max_n))
-    dim = draw(dst.sizes(1, 4))
+    dim = draw(dst.sizes(max_value=4))
     margin = draw(st.sampled_from([0.2, 0.5, 1.0, 2.0]))
     rng = np.random.default_rng(draw(dst.seeds()))
     e = draw_until(rng, lambda g: g.uniform(-1, 1, (len(labels), dim)), lambda e: mining_safe(e, labels, margin))
@@ -175,12 +171,7 @@ def balanced_labels(classes: int = 3, per_class: int = 3, seed: int = 0) -> np.n
 # ---- what comes back ------------------------------------------------------------------------------
 def expect_loss(value: object, *, name: str = "loss", function: str | None = None) -> float:
     """A loss must be a 0-dim torch tensor with a finite value."""
-    if not isinstance(value, TensorValue):
-        kind = "a tuple" if isinstance(value, tuple) else f"a {type(value).__name__}"
-        raise Mismatch(name, f"expected a 0-dim torch tensor, got {kind}", function=function)
-    if value.shape != ():
-        raise Mismatch(name, f"expected a 0-dim tensor, got shape {tuple(value.shape)}", function=function)
-    return expect_scalar(value, name=name, function=function)
+    return expect_scalar(expect_tensor(value, (), name=name, function=function), name=name, function=function)
 
 
 def expect_grad(grad: object, shape: tuple, *, name: str, function: str | None = None) -> np.ndarray:
@@ -190,11 +181,8 @@ def expect_grad(grad: object, shape: tuple, *, name: str, function: str | None =
     return expect_array(grad, shape, name=name, function=function)
 
 
-def unpack_pair(value: object, name: str, function: str | None = None) -> tuple:
-    if not isinstance(value, tuple) or len(value) != 2:
-        got = f"a tuple of {len(value)}" if isinstance(value, tuple) else f"a {type(value).__name__}"
-        raise Mismatch(name, f"expected a tuple of two, got {got}", function=function)
-    return value
+# What sample_triplets returns, by part.
+TRIPLET_INDICES = ("anchor_idx", "positive_idx", "negative_idx")
 
 
 def f64(x: np.ndarray, grad: bool = True) -> Tensor:
@@ -225,24 +213,22 @@ def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return X[train], y[train].astype(np.int64), X[test], y[test].astype(np.int64)
 
 
-def probe(student: Student, function: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """``student.probe(name, ...)``, with a failure inside it blamed on ``function`` (the student's
-    code the probe exercises), not on the probe."""
-    try:
-        return student.probe(name, *args, **kwargs)
-    except StudentError as exc:
-        exc.function = function
-        raise
-
-
 def judged_embeddings(report: object, n: int, function: str = "train_triplet") -> np.ndarray:
     if not isinstance(report, dict) or "embeddings" not in report:
         raise Mismatch("training probe", "returned nothing usable", function=function)
-    value = report["embeddings"]
-    if isinstance(value, dict):
-        raise Mismatch("EmbeddingNet output", f"expected a tensor, got {value.get('unexpected_type')}",
-                       function="EmbeddingNet")
+    value = expect_probed(report["embeddings"], name="EmbeddingNet output", expected="a tensor",
+                          function="EmbeddingNet")
     return expect_array(value, (n, None), name="held-out embeddings", function=function)
+
+
+def siamese_report(student: Student, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> dict:
+    """SiameseNet on a fresh EmbeddingNet (the ``siamese`` probe): its branches and the embedding net's
+    own outputs, before and after the embedding net's weights change."""
+    report = student.probe("siamese", x1, x2, embedding_dim=embedding_dim, function="SiameseNet")
+    if "unexpected_result" in report:
+        raise Mismatch("SiameseNet output", f"expected a tuple (e1, e2), got {report['unexpected_result']}",
+                       function="SiameseNet")
+    return report
 
 
 def lattice_points(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
@@ -260,7 +246,7 @@ def lattice_points(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
 
 @st.composite
 def point_sets(draw: st.DrawFn, max_n: int = 10, max_dim: int = 4) -> np.ndarray:
-    n, dim = draw(dst.sizes(1, max_n)), draw(dst.sizes(1, max_dim))
+    n, dim = draw(dst.sizes(max_value=max_n)), draw(dst.sizes(max_value=max_dim))
     return lattice_points(np.random.default_rng(draw(dst.seeds())), n, dim)
 
 
@@ -275,10 +261,10 @@ def neighbours_safe(e: np.ndarray, k: int, gap: float = 0.02) -> bool:
 
 @st.composite
 def recall_inputs(draw: st.DrawFn, max_k: int = 1) -> tuple[np.ndarray, np.ndarray, int]:
-    n = draw(dst.sizes(max_k + 1, 16))
-    k = draw(dst.sizes(1, min(max_k, n - 1)))
-    dim = draw(dst.sizes(1, 3))
-    labels = draw(dst.labels(n, draw(dst.sizes(2, 4)))).astype(np.int64)
+    n = draw(dst.sizes(min_value=max_k + 1, max_value=16))
+    k = draw(dst.sizes(max_value=min(max_k, n - 1)))
+    dim = draw(dst.sizes(max_value=3))
+    labels = draw(dst.labels(size=n, classes=draw(dst.sizes(min_value=2, max_value=4)))).astype(np.int64)
     rng = np.random.default_rng(draw(dst.seeds()))
     e = draw_until(rng, lambda g: as32(g.uniform(-3, 3, (n, dim))), lambda e: neighbours_safe(e, k))
     return e, labels, k

@@ -2,6 +2,7 @@
 
 import numpy as np
 from _siamese_triplet_util import (
+    TRIPLET_INDICES,
     as32,
     assert_grad_close,
     balanced_labels,
@@ -17,16 +18,14 @@ from _siamese_triplet_util import (
     ints,
     lattice_points,
     mining_safe,
-    numerical_grad,
     point_sets,
     recall,
     recall_inputs,
     triplet,
-    unpack_pair,
 )
 from hypothesis import given, settings
 
-from autograder.toolkit import assert_close, expect_array, expect_scalar, graded
+from autograder.toolkit import assert_close, expect_array, expect_scalar, expect_tuple, graded, numerical_gradient
 
 F32 = 1e-5  # float32 results: ~1e-6 from rounding on these well-separated inputs, ten times that allowed
 
@@ -88,7 +87,7 @@ def test_contrastive_loss(student):
     assert_close(expect_loss(value), contrastive(e1, e2, same, 1.0), name="loss (float64)")
     fs = {"emb1": lambda v: contrastive(v, e2, same, 1.0), "emb2": lambda v: contrastive(e1, v, same, 1.0)}
     for (name, f), x, got in zip(fs.items(), (e1, e2), grads):
-        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_grad(f, x), name=f"d{name}")
+        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_gradient(f, x), name=f"d{name}")
 
 
 def _triplets(rng: np.random.Generator, n: int, dim: int, margin: float):
@@ -117,7 +116,7 @@ def test_triplet_loss(student):
     fs = {"anchor": lambda v: triplet(v, p, n, 1.0), "positive": lambda v: triplet(a, v, n, 1.0),
           "negative": lambda v: triplet(a, p, v, 1.0)}
     for (name, f), x, got in zip(fs.items(), (a, p, n), grads):
-        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_grad(f, x), name=f"d{name}")
+        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_gradient(f, x), name=f"d{name}")
 
 
 def _balanced_batch(seed: int, margin: float):
@@ -138,7 +137,7 @@ def test_batch_hard(student):
         assert_close(loss, batch_hard(as32(e), labels, margin), name="loss", rtol=F32)
         value, (grad,) = student.grad("batch_hard_triplet_loss", f64(e), ints(labels), margin=margin)
         assert_close(expect_loss(value), batch_hard(e, labels, margin), name="loss (float64)")
-        expected = numerical_grad(lambda v, y=labels, m=margin: batch_hard(v, y, m), e)
+        expected = numerical_gradient(lambda v, y=labels, m=margin: batch_hard(v, y, m), e)
         assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), expected, name="dembeddings")
 
 
@@ -150,14 +149,14 @@ def test_batch_all(student):
     for seed, margin in ((2, 1.0), (3, 0.5)):
         e, labels = _balanced_batch(seed, margin)
         expected, fraction = batch_all(as32(e), labels, margin)
-        loss, got_fraction = unpack_pair(student.batch_all_triplet_loss(f32(e), ints(labels), margin=margin),
-                                         "batch_all_triplet_loss result")
+        loss, got_fraction = expect_tuple(student.batch_all_triplet_loss(f32(e), ints(labels), margin=margin),
+                                          ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
         assert_close(expect_loss(loss), expected, name="loss", rtol=F32)
         assert_close(expect_scalar(got_fraction, name="fraction_positive"), fraction, name="fraction_positive",
                      rtol=1e-9)
         value, (grad,) = student.grad("batch_all_triplet_loss", f64(e), ints(labels), margin=margin, pick=0)
         assert_close(expect_loss(value[0]), batch_all(e, labels, margin)[0], name="loss (float64)")
-        numeric = numerical_grad(lambda v, y=labels, m=margin: batch_all(v, y, m)[0], e)
+        numeric = numerical_gradient(lambda v, y=labels, m=margin: batch_all(v, y, m)[0], e)
         assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
 
 
@@ -166,12 +165,9 @@ def test_batch_all(student):
 def test_sample_triplets_valid(student):
     """sample_triplets returns num_triplets valid triplets"""
     labels = np.array([3, 3, 1, 1, 1, 7, 0, 0, 0, 0], dtype=np.int64)
-    result = student.sample_triplets(labels, 200, seed=0)
-    if not isinstance(result, tuple) or len(result) != 3:
-        raise AssertionError("sample_triplets must return a tuple (anchor_idx, positive_idx, negative_idx)")
-    a, p, n = (expect_array(v, (200,), name=name, kind="i") for v, name in zip(result, ("anchor_idx", "positive_idx",
-                                                                                          "negative_idx")))
-    for name, idx in (("anchor_idx", a), ("positive_idx", p), ("negative_idx", n)):
+    result = expect_tuple(student.sample_triplets(labels, 200, seed=0), TRIPLET_INDICES, name="sample_triplets result")
+    a, p, n = (expect_array(v, (200,), name=name, kind="i") for v, name in zip(result, TRIPLET_INDICES))
+    for name, idx in zip(TRIPLET_INDICES, (a, p, n)):
         if idx.min() < 0 or idx.max() >= len(labels):
             raise AssertionError(f"{name} holds an index outside 0..{len(labels) - 1}")
     bad = np.flatnonzero((a == p) | (labels[a] != labels[p]) | (labels[n] == labels[a]))

@@ -1,17 +1,17 @@
 """Hidden tests: the DQN and Double DQN targets against the spec's formulas on random batches."""
 
 import numpy as np
-from _dqn_util import close32, double_formula, expect_tensor, scale_of, td_formula, tensor
+from _dqn_util import close32, double_formula, scale_of, td_formula, tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.toolkit import assert_unmodified, graded
+from autograder.toolkit import assert_unmodified, expect_tensor, graded
 from autograder.toolkit import strategies as dst
 
 
 @st.composite
 def batches(draw, ties=False):
-    b, a = draw(dst.sizes(1, 8)), draw(dst.sizes(1, 5))
+    b, a = draw(dst.sizes(max_value=8)), draw(dst.sizes(max_value=5))
     g = np.random.default_rng(draw(dst.seeds()))
     rewards = g.uniform(-5, 5, b)
     # Few distinct values make ties between actions common.

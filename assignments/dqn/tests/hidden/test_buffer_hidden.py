@@ -1,7 +1,7 @@
 """Hidden tests: the replay buffer against a model, through random pushes and samples."""
 
 import numpy as np
-from _dqn_util import SIGMAS, expect_value_error, length, push, sampled_ids, transition
+from _dqn_util import SIGMAS, length, push, sampled_ids, transition
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -13,7 +13,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from autograder.toolkit import Mismatch, graded
+from autograder.toolkit import Mismatch, expect_raises, graded
 
 # Feedback on a hidden test never shows the failing sequence, so shrinking it only costs time.
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -64,8 +64,8 @@ def test_buffer_matches_model(student):
             batch_size = len(self.stored()) + extra
             # The twin too: a sampler may use its generator before it finds out that it must raise.
             for buffer in (self.buffer, self.twin):
-                expect_value_error(lambda b=buffer: b.sample(batch_size), name="sample(batch_size > len(buffer))",
-                                   function="ReplayBuffer.sample")
+                expect_raises(lambda b=buffer: b.sample(batch_size), name="sample(batch_size > len(buffer))",
+                              function="ReplayBuffer.sample")
 
         @invariant()
         def length_matches(self):

@@ -1,6 +1,6 @@
 """Hidden tests of ThreeLayerConvNet against the same network in torch."""
 
-from _conv_backprop_oracle import three_layer_net
+from _conv_backprop_hidden import three_layer_net
 from _conv_backprop_util import NetGeometry, make_net, net_data, net_geometries, net_loss, net_params
 from hypothesis import given, settings
 from hypothesis import strategies as st

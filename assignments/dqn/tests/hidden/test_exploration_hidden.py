@@ -1,19 +1,11 @@
 """Hidden tests: the exploration schedule and the epsilon-greedy policy, more thoroughly."""
 
 import numpy as np
-from _dqn_util import assert_frequencies, probe
+from _dqn_util import assert_frequencies, policy_actions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.toolkit import Mismatch, assert_close, expect_scalar, graded
-
-
-def actions(student, q, epsilon, n, seed, as_tensor):
-    report = probe(student, "epsilon_greedy", "epsilon_greedy_actions", np.asarray(q, dtype=np.float64),
-                   epsilon, n, seed, as_tensor)
-    if report["bad_type"] is not None:
-        raise Mismatch("epsilon_greedy(...)", "did not return a Python int", function="epsilon_greedy")
-    return report["actions"]
 
 
 @graded(points=3, function="epsilon_greedy",
@@ -24,7 +16,7 @@ def test_frequencies_several_settings(student):
              ([-1.0, -0.5, -2.0], 0.8, False)]
     for k, (q, epsilon, as_tensor) in enumerate(cases):
         n = 4000
-        got = actions(student, q, epsilon, n, 100 + k, as_tensor)
+        got = policy_actions(student, q, epsilon, n, 100 + k, as_tensor)
         a = len(q)
         if got.size != n or got.min() < 0 or got.max() >= a:
             raise Mismatch("epsilon_greedy", "returned actions outside [0, A)", function="epsilon_greedy")
@@ -39,8 +31,8 @@ def test_frequencies_several_settings(student):
 def test_uses_the_given_rng(student):
     """the actions depend only on the Generator passed in: the same seed gives the same actions"""
     q = [0.2, 0.1, 0.4, 0.3]
-    first = actions(student, q, 0.5, 300, 77, False)
-    second = actions(student, q, 0.5, 300, 77, False)
+    first = policy_actions(student, q, 0.5, 300, 77, False)
+    second = policy_actions(student, q, 0.5, 300, 77, False)
     if not np.array_equal(first, second):
         raise Mismatch("epsilon_greedy", "two Generators with the same seed gave different actions",
                        function="epsilon_greedy")

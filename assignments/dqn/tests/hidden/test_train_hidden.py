@@ -1,7 +1,7 @@
 """Hidden tests: training end to end, on the one-step chain (truncation) and on CartPole-v1."""
 
 import numpy as np
-from _dqn_util import SEEDS, assert_learns_chain, best_rolling_mean, chain_run, probe
+from _dqn_util import SEEDS, assert_learns_chain, best_rolling_mean, chain_run
 
 from autograder.toolkit import Mismatch, assert_close, expect_array, graded
 
@@ -47,7 +47,7 @@ def test_cartpole(student):
     """CartPole-v1: the best mean of 10 consecutive episode returns reaches 195 within 40000 steps"""
     best = []
     for seed in SEEDS:
-        report = probe(student, "train_dqn", "train_cartpole", seed, CARTPOLE_STEPS, SOLVED, WINDOW)
+        report = student.probe("train_cartpole", seed, CARTPOLE_STEPS, SOLVED, WINDOW, function="train_dqn")
         runs = [expect_array(np.asarray(r, dtype=np.float64), None, name="episode returns") for r in report["recorded"]]
         score = max((best_rolling_mean(list(r), WINDOW) for r in runs), default=float("-inf"))
         if score >= SOLVED:

@@ -4,53 +4,15 @@ The gradient at each step comes from a noisy convex quadratic evaluated at the w
 returned, so the trajectories interact with the updates as in training; only w is compared.
 """
 
-from typing import Any
-
-import numpy as np
-import torch
-from _optimizers_util import (
-    DEFAULTS,
-    RULES,
-    assert_trajectory,
-    log_uniform,
-    quadratic,
-    returned_config,
-    trajectory,
-)
+from _optimizers_hidden import torch_trajectory
+from _optimizers_util import RULES, assert_dw_unmodified, assert_trajectory, log_uniform, quadratic, trajectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.toolkit import assert_unmodified, graded
+from autograder.toolkit import graded
 from autograder.toolkit import strategies as dst
 
 STEPS = 60
-
-
-def torch_optimizer(rule: str, params: list[torch.Tensor], hp: dict[str, Any]) -> torch.optim.Optimizer:
-    """The torch.optim optimizer the spec names for ``rule``, with every hyperparameter given."""
-    lr = hp["learning_rate"]
-    if rule == "sgd":
-        return torch.optim.SGD(params, lr=lr, weight_decay=hp["weight_decay"])
-    if rule == "sgd_momentum":
-        return torch.optim.SGD(params, lr=lr, momentum=hp["momentum"], dampening=0, nesterov=hp["nesterov"],
-                               weight_decay=hp["weight_decay"])
-    if rule == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=hp["decay_rate"], eps=hp["epsilon"])
-    if rule == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, eps=hp["epsilon"])
-    cls = torch.optim.Adam if rule == "adam" else torch.optim.AdamW
-    return cls(params, lr=lr, betas=(hp["beta1"], hp["beta2"]), eps=hp["epsilon"], weight_decay=hp["weight_decay"])
-
-
-def torch_trajectory(rule: str, hp: dict[str, Any], w0: np.ndarray, gradient, steps: int) -> np.ndarray:
-    p = torch.tensor(w0, dtype=torch.float64)
-    opt = torch_optimizer(rule, [p], {**DEFAULTS[rule], **hp})
-    out = np.empty((steps, *w0.shape))
-    for t in range(steps):
-        p.grad = torch.tensor(gradient(p.numpy().copy(), t), dtype=torch.float64)
-        opt.step()
-        out[t] = p.numpy()
-    return out
 
 
 def compare(student, rule: str, config: dict | None, seed: int, scale: float, shape=(3, 4)) -> None:
@@ -207,10 +169,5 @@ def test_dw_unmodified_with_every_option(student):
     """no rule modifies dw on any step, whatever options are set"""
     w0, problem = quadratic(9, (4, 3), 5)
     for rule in RULES:
-        config = dict(ALL_OPTIONS[rule])
         # Only dw is judged here, so every call gets the same w (the rule's state still moves on).
-        for t in range(5):
-            dw = problem.gradient(w0, t)
-            result, args, _ = student.call_echo(rule, w0.copy(), dw.copy(), config)
-            assert_unmodified({"dw": dw}, {"dw": args[1]}, function=rule)
-            config = returned_config(result, rule)
+        assert_dw_unmodified(student, rule, w0, [problem.gradient(w0, t) for t in range(5)], dict(ALL_OPTIONS[rule]))

@@ -1,7 +1,7 @@
 """Hidden tests: the loss and its gradient entry by entry, the target update, the Q network."""
 
 import numpy as np
-from _dqn_util import LOSS_FLOOR, away_from_kink, close32, f32, probe, tabular_loss
+from _dqn_util import LOSS_FLOOR, away_from_kink, close32, f32, loss_report, tabular_loss
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +12,8 @@ from autograder.toolkit import strategies as dst
 @st.composite
 def tabular_batches(draw):
     """A tabular Q function (one-hot states) and a batch on it, TD errors clear of |delta| = 1."""
-    s, a, b = draw(dst.sizes(2, 5)), draw(dst.sizes(2, 4)), draw(dst.sizes(1, 12))
+    s, a = draw(dst.sizes(min_value=2, max_value=5)), draw(dst.sizes(min_value=2, max_value=4))
+    b = draw(dst.sizes(max_value=12))
     g = np.random.default_rng(draw(dst.seeds()))
     online, target = f32(g.uniform(-2, 2, (s, a))), f32(g.uniform(-2, 2, (s, a)))
     batch = {"states": g.integers(0, s, b), "actions": g.integers(0, a, b), "rewards": g.uniform(-3, 3, b),
@@ -22,14 +23,6 @@ def tabular_batches(draw):
         _, _, delta = tabular_loss(online, target, **batch, gamma=gamma, double=double)
         batch["rewards"] = away_from_kink(batch["rewards"], delta)
     return online, target, batch, gamma
-
-
-def loss_report(student, online, target, batch, gamma, double):
-    report = probe(student, "dqn_loss", "dqn_loss_tabular", online, target, batch["states"], batch["actions"],
-                   batch["rewards"], batch["next_states"], batch["terminated"], gamma, double)
-    if "error" in report:
-        raise Mismatch("dqn_loss(...)", report["error"], function="dqn_loss")
-    return report
 
 
 def check_loss(student, data, double, gradient):
@@ -88,7 +81,7 @@ def test_update_target_soft(student, tau, seed):
     """tau between 0 and 1: Polyak averaging, the online network untouched"""
     g = np.random.default_rng(seed)
     online, target = mlp_params(g), mlp_params(g)
-    report = probe(student, "update_target", "update_target_mlp", online, target, tau)
+    report = student.probe("update_target_mlp", online, target, tau, function="update_target")
     for i, (got_t, got_o) in enumerate(zip(report["target"], report["online"], strict=True)):
         close32(got_t, tau * online[i] + (1 - tau) * target[i], name=f"target parameter {i}", scale=1.0)
         close32(got_o, online[i], name=f"online parameter {i}", scale=1.0)
@@ -100,7 +93,7 @@ def test_update_target_copies(student):
     """tau 1 copies values: the target stays put when the online network moves on"""
     g = np.random.default_rng(3)
     online, target = mlp_params(g), mlp_params(g)
-    report = probe(student, "update_target", "update_target_mlp", online, target, 1.0)
+    report = student.probe("update_target_mlp", online, target, 1.0, function="update_target")
     for i, got in enumerate(report["target_after_online_moved"]):
         close32(got, online[i], name=f"target parameter {i} after the online network changed", scale=1.0)
 
@@ -110,7 +103,7 @@ def test_qnetwork_other_sizes(student):
     """other observation sizes, action counts, hidden sizes and a batch of one"""
     for obs_dim, n_actions, hidden, batch in ((7, 5, 16, 1), (1, 3, 32, 4), (10, 2, None, 3)):
         obs = np.random.default_rng(obs_dim).standard_normal((batch, obs_dim))
-        report = probe(student, "QNetwork", "qnetwork", obs_dim, n_actions, hidden, obs)
+        report = student.probe("qnetwork", obs_dim, n_actions, hidden, obs, function="QNetwork")
         if "error" in report:
             raise Mismatch("QNetwork", report["error"], function="QNetwork")
         if report["shape"] != [batch, n_actions] or report["dtype"] != "float32":
