@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from autograder.authoring.mutants import mutant_source
-from autograder.grading.pipeline import GradingOptions, grade
+from autograder.grading.pipeline import NOT_GRADED, GradingOptions, grade
 from autograder.grading.results import check_schema, to_results
 from autograder.reports.results_file import write_results
 from tests.conftest import grade_source
@@ -160,15 +160,17 @@ def test_submission_forms(backprop, tmp_path, form):
     assert grade(backprop, target, GradingOptions(hidden=False)).score == PUBLIC_POINTS
 
 
-@pytest.mark.parametrize("content,message", [(b"not a zip", "not a readable zip"), (None, "holds no backprop.py")])
+@pytest.mark.parametrize("content,message", [(b"not a zip", "sub.zip is not a readable zip"),
+                                             (None, "nothing to grade: no backprop.py")])
 def test_bad_zip_gets_a_message_and_a_zero(backprop, tmp_path, content, message):
     target = tmp_path / "sub.zip"
     if content is None:
         with zipfile.ZipFile(target, "w") as zf:
-            zf.writestr("other.py", "x = 1")
+            zf.writestr("notes.txt", "x = 1")
     else:
         target.write_bytes(content)
     report = grade(backprop, target)
     assert report.score == 0 and report.max_score == 100
-    assert all(message in t.message for t in report.tests)
+    assert len(report.notes) == 1 and message in report.notes[0]  # said once, not once per test
+    assert all(t.message == NOT_GRADED for t in report.tests)
     check_schema(to_results(report))

@@ -195,11 +195,11 @@ def test_definitions_kept_and_statements_dropped():
     ('{"cells": "none", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}', "is not a valid Jupyter notebook"),
     (None, "code cell 2 is not valid Python (line 2"),
 ])
-def test_broken_notebooks_get_a_clear_message(content, message, tmp_path):
+def test_broken_notebooks_get_a_clear_message(content, message, backprop, tmp_path):
     path = tmp_path / "work.ipynb"
     path.write_text(content if content is not None else _notebook(["x = 1", "def ok():\n    def broken(:"]))
     with pytest.raises(SubmissionError, match=re.escape(message)):
-        prepare_module(path, "backprop.py", tmp_path)
+        prepare_module(path, backprop, tmp_path)
 
 
 def test_broken_notebook_graded_from_the_command_line(tmp_path):

@@ -38,6 +38,7 @@ def test_autograder_layout_and_contents(released):
     names = set(zipfile.ZipFile(released[1]).namelist())
     assert {"setup.sh", "run_autograder", "requirements.txt"} <= names
     assert any(n.startswith("assignments/backprop/tests/hidden/") for n in names)
+    assert "student_templates/backprop/backprop.py" in names  # names the lab's functions for notebook messages
     assert not [n for n in names if "/mutants/" in n or "reference_solutions" in n]
 
 

@@ -10,6 +10,8 @@ one Dask worker take turns (start workers with ``--nthreads 1`` and as many proc
 from __future__ import annotations
 
 import io
+import os
+import stat
 import tempfile
 import threading
 import zipfile
@@ -18,26 +20,38 @@ from typing import Any
 
 from autograder.batch.jobs import Submission, breakdown_results, store
 from autograder.batch.local import Done
+from autograder.files import read_untrusted, walk_untrusted
 from autograder.grading.pipeline import GradingOptions, grade_results
 from autograder.labs import Lab
 
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+MAX_PAYLOAD_ENTRIES = 10_000
 _GRADING = threading.Lock()
 
 
 def pack(path: Path) -> tuple[str, bytes]:
-    """The submission as (file name, bytes); a folder becomes a zip of its files."""
+    """The submission as (file name, bytes); a folder becomes a zip of its files.
+
+    Read as data, never followed: a link (to another student's work, say) travels as a link entry
+    and a FIFO or device as an empty entry of its type, which grading refuses as it refuses them in
+    a folder; a link in place of the whole submission is not sent (``RefusedFile``)."""
     path = Path(path)
-    if path.is_file():
-        if path.stat().st_size > MAX_PAYLOAD_BYTES:
-            raise ValueError(f"{path.name} is larger than {MAX_PAYLOAD_BYTES // 2**20} MB")
-        return path.name, path.read_bytes()
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
+        return path.name, read_untrusted(path, MAX_PAYLOAD_BYTES)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            zf.write(file, file.relative_to(path).as_posix())
-    if buffer.tell() > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"{path.name} is larger than {MAX_PAYLOAD_BYTES // 2**20} MB once zipped")
+        for entry in walk_untrusted(path, MAX_PAYLOAD_ENTRIES):
+            info = zipfile.ZipInfo(entry.path.as_posix())
+            info.create_system, info.external_attr = 3, entry.mode << 16  # 3: Unix, whose modes say the type
+            if stat.S_ISLNK(entry.mode):
+                data = os.readlink(path / entry.path).encode(errors="surrogateescape")
+            elif stat.S_ISREG(entry.mode):
+                data = read_untrusted(path / entry.path, MAX_PAYLOAD_BYTES)
+            else:
+                data = b""
+            zf.writestr(info, data, zipfile.ZIP_DEFLATED)
+            if buffer.tell() > MAX_PAYLOAD_BYTES:
+                raise ValueError(f"{path.name} is larger than {MAX_PAYLOAD_BYTES // 2**20} MB once zipped")
     return f"{path.name}.zip", buffer.getvalue()
 
 

@@ -8,6 +8,8 @@ the batch grades, so that a resumed batch cannot mix two kinds of results.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,10 @@ class Submission:
 
 
 def discover(folder: Path) -> list[Submission]:
-    """One submission per file or folder of ``folder``, named after it (without its suffix)."""
+    """One submission per file or folder of ``folder``, named after it (without its suffix).
+
+    Nothing is followed: a link is a submission of its own, which grading refuses; it never
+    stands for the work it points to (another student's)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BatchError(f"{folder} is not a folder of submissions")
@@ -46,7 +51,7 @@ def discover(folder: Path) -> list[Submission]:
 
 
 def _stem(path: Path) -> str:
-    return path.name if path.is_dir() else path.stem
+    return path.name if stat.S_ISDIR(os.lstat(path).st_mode) else path.stem
 
 
 def breakdown_results(message: str) -> dict[str, Any]:

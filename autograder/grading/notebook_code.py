@@ -7,12 +7,19 @@ calls nothing (constants such as ``EPS = 1e-8`` or ``DTYPE = np.float64``), plus
 made only of such statements (``try: import x / except ImportError: ...``); imports of the grader
 itself (the check cells' ``from autograder.notebooks import check``) are left out. IPython syntax
 (``%magic``, ``!shell``) is translated first and then dropped like any other expression.
+
+A notebook handed in for grading is read in a child process with a time limit
+(``notebook_source_bounded``): a crafted notebook can make IPython's translation take quadratic
+time, or nest expressions until the parser gives up, and neither may stall the grader.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,8 +35,50 @@ def notebook_source(path: Path) -> str:
     path = Path(path)
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
-    cells = _code_cells(path.read_bytes(), path.name)
-    return source_from_cells(cells)
+    return source_from_cells(_code_cells(path.read_bytes(), path.name))
+
+
+_CHILD_MEMORY = 4 * 2**30  # a 64 MB notebook parses into a few hundred MB of Python objects
+
+
+def notebook_source_bounded(data: bytes, name: str, seconds: float) -> str:
+    """The module made of the definitions in the notebook ``data`` (called ``name`` in messages),
+    worked out in a child process that is killed after ``seconds``."""
+    if seconds <= 0:
+        raise NotebookError(f"no time was left to read {name}")
+    # The child imports this module as the parent did, wherever that was found.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        done = subprocess.run([sys.executable, "-m", __name__, name], input=data, capture_output=True,
+                              env=env, timeout=seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise NotebookError(f"reading the code of {name} took longer than {seconds:.0f} s; "
+                            "hand in its code as a .py file") from None
+    try:
+        reply = json.loads(done.stdout)
+    except ValueError:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [f"status {done.returncode}"]
+        raise NotebookError(f"{name} could not be read ({tail[0][:300]})") from None
+    if "error" in reply:
+        raise NotebookError(reply["error"])
+    return reply["source"]
+
+
+def _child(name: str) -> None:
+    """``notebook_source_bounded``'s child: the notebook on stdin, a JSON reply on stdout."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
+    except (ImportError, ValueError, OSError):  # no rlimits here (Windows), or a lower hard limit
+        pass
+    try:
+        reply = {"source": source_from_cells(_code_cells(sys.stdin.buffer.read(), name))}
+    except NotebookError as exc:
+        reply = {"error": str(exc)}
+    except (RecursionError, MemoryError) as exc:
+        reply = {"error": f"{name} is too deeply nested or too large to read ({type(exc).__name__})"}
+    sys.stdout.write(json.dumps(reply))
 
 
 def source_from_cells(cells: Iterable[str], label: str = "code cell") -> str:
@@ -129,3 +178,7 @@ def _calls_nothing(expr: ast.AST) -> bool:
     if isinstance(expr, ast.Lambda):
         return all(_calls_nothing(d) for d in [*expr.args.defaults, *expr.args.kw_defaults] if d is not None)
     return all(_calls_nothing(child) for child in ast.iter_child_nodes(expr))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

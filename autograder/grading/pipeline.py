@@ -8,7 +8,7 @@ nowhere else, so every route grades a submission the same way.
 
 Each step is a small function of the ``Grading`` in progress, in the spirit of nbgrader's
 preprocessors: a step may end the grading early (a submission that cannot be read still gets a
-report, with every test failed for that one reason).
+report: the reason in its notes, every test failed and pointing there).
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ class Grading:
 
 
 Step = Callable[[Grading], None]
+NOT_GRADED = "not graded: see the note about the submission"
 
 
 def prepare(g: Grading) -> None:
@@ -101,11 +102,14 @@ def prepare(g: Grading) -> None:
     if g.runner is not None:  # already loaded by the caller (Otter's kernel, the bench's baseline)
         return
     try:
-        g.module = prepare_module(g.submission, g.lab.student_file, g.workdir)
-    except SubmissionError as exc:
-        g.report.tests = _all_failed(g.lab, g.options, str(exc), Kind.IMPORT)
+        prepared = prepare_module(g.submission, g.lab, g.workdir)
+    except SubmissionError as exc:  # said once, in the notes; each test points there
+        g.report.tests = _all_failed(g.lab, g.options, NOT_GRADED, Kind.IMPORT)
         g.report.notes.append(str(exc))
         g.finished = True
+        return
+    g.module = prepared.path
+    g.report.notes.extend(prepared.notes)
 
 
 def scan(g: Grading) -> None:

@@ -93,6 +93,7 @@ def autograder_package(lab: Lab, out: Path) -> Path:
     files: dict[str, Path | str] = {}
     files |= package_files("autograder")
     files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
+    files[f"student_templates/{lab.name}/{lab.student_file}"] = lab.template  # names the lab's functions
     files["setup.sh"] = SETUP_SH
     files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name)
     files["requirements.txt"] = requirements(lab, hidden=True)
