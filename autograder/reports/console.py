@@ -47,8 +47,10 @@ def render(report: GradeReport, console: Console | None = None, *, title: str | 
     unloaded = [t for t in report.tests if t.kind == Kind.IMPORT]
     if unloaded:
         _print_summary(console, f"not run, the file did not load {_count(unloaded)}", "red")
+    # Notes say which file was graded (worth a glance) or why nothing could be (worth reading).
+    nothing_ran = bool(unloaded) and len(unloaded) == len(report.tests)
     for note in report.notes:
-        console.print(Text(note, style="yellow"))
+        console.print(Text(note, style="red" if nothing_ran else "dim"))
     status = "stopped at the first lost point; " if report.stopped_early else ""
     console.print(Text(f"{status}total {report.score:g} / {report.max_score:g}   "
                        f"({report.execution_time:.1f} s)", style="bold"))
