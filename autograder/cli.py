@@ -177,23 +177,36 @@ def cmd_notebook(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from autograder.batch import BatchError, run_batch
-    from autograder.reports.gradebook import gradebook_columns, write_gradebook
+    from autograder.reports.gradebook import RosterError, gradebook_columns, read_roster, write_gradebook
 
     lab = find_lab(args.lab)
     try:
+        roster = read_roster(Path(args.roster)) if args.roster else None
         summary = run_batch(lab, Path(args.submissions), Path(args.out), jobs=args.jobs,
-                            scheduler=args.scheduler, hidden=not args.public, sandbox=args.sandbox)
-    except BatchError as exc:
+                            scheduler=args.scheduler, hidden=not args.public, sandbox=args.sandbox,
+                            force=args.force, redo=args.redo)
+    except (BatchError, RosterError) as exc:
         _error(str(exc))
         return 2
+    if summary.interrupted:
+        again = "the same command" if not (args.force or args.redo) else "it again without --force and --redo"
+        console.print(f"{summary.up_to_date} of {summary.students} graded; run {again} to resume")
+        return 130
     rate = f" in {summary.seconds:.0f} s ({summary.per_minute:.1f} per minute)" if summary.graded else ""
     console.print(f"{summary.students} submissions: {summary.graded} graded{rate}, "
                   f"{summary.skipped} already done")
+    if summary.resubmitted:
+        console.print(f"graded again, handed in since: {', '.join(summary.resubmitted)}")
     if summary.breakdowns:
         console.print(f"[red]{len(summary.breakdowns)} could not be graded[/red] (run again to retry): "
                       + ", ".join(summary.breakdowns))
-    gradebook = write_gradebook(Path(args.out), summary.roster, gradebook_columns(lab, not args.public))
-    console.print(f"wrote {gradebook}")
+    unlisted = sorted(set(summary.roster) - {m.student for m in roster}) if roster is not None else []
+    if unlisted:
+        console.print("[yellow]not on the roster[/yellow] (their id is their submission's name): "
+                      + ", ".join(unlisted))
+    for path in write_gradebook(Path(args.out), summary.roster, gradebook_columns(lab, not args.public),
+                                roster=roster, title=lab.title, format=args.format):
+        console.print(f"wrote {path}")
     return 1 if summary.breakdowns else 0
 
 
@@ -272,6 +285,13 @@ def build_parser(student: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once on this machine")
     p.add_argument("--scheduler", help="address of a Dask scheduler to grade on instead (tcp://host:8786)")
     p.add_argument("--public", action="store_true", help="only the public tests (a quick pass)")
+    p.add_argument("--force", action="store_true", help="grade every submission again")
+    p.add_argument("--redo", action="append", default=[], metavar="STUDENT",
+                   help="grade this student's submission again (repeatable)")
+    p.add_argument("--roster", help="CSV of the class: student (the submission's name), id, name, email, "
+                                    "section, sis_id, sis_login, canvas_id (docs/courses.md)")
+    p.add_argument("--format", choices=("dlgrade", "canvas", "gradescope"), default="dlgrade",
+                   help="also write the gradebook as Canvas or Gradescope import it")
     _add_sandbox_option(p)
     p.set_defaults(run=cmd_batch)
 

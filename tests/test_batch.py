@@ -1,14 +1,18 @@
-"""Batch grading: parallel, resumable after being killed, unstoppable by broken submissions, the same on Dask."""
+"""Batch grading: parallel, resumable after being killed or interrupted, regrading resubmissions,
+unstoppable by broken submissions, the same on Dask."""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,7 @@ import pytest
 from autograder.authoring.mutants import mutant_source
 from autograder.batch import BatchError, BatchSummary, run_batch
 from autograder.batch import local as batch_local
-from autograder.batch.jobs import RETRY_KEY, discover
+from autograder.batch.jobs import RETRY_KEY, discover, submission_digest
 from autograder.grading.results import check_schema
 from autograder.reports.gradebook import gradebook_columns, write_gradebook
 from tests.conftest import require
@@ -58,8 +62,9 @@ def graded_batch(lab, submissions: Path, out: Path, *, hidden: bool, **kwargs) -
 
 
 def _gradebook(out: Path) -> list[dict]:
+    """The students' rows of gradebook.csv (without the max-points row)."""
     with (out / "gradebook.csv").open() as fh:
-        return list(csv.DictReader(fh))
+        return [row for row in csv.DictReader(fh) if row["student"] != "(max points)"]
 
 
 def _results(out: Path) -> dict[str, dict]:
@@ -83,7 +88,8 @@ def test_batch_grades_everyone(uninterrupted):
     rows = {row["student"]: row for row in _gradebook(uninterrupted)}
     assert set(rows) == FULL | ZERO | {"carol"}
     header = list(_gradebook(uninterrupted)[0])
-    assert header[:2] == ["student", "total"] and len(header) > 10  # one column per test
+    assert header[:5] == ["student", "id", "name", "status", "total"] and len(header) > 13  # one column per test
+    tests = header[5:]
     for student in FULL:
         assert float(rows[student]["total"]) == PUBLIC_POINTS
     for student in ZERO:
@@ -92,7 +98,9 @@ def test_batch_grades_everyone(uninterrupted):
     for student, data in _results(uninterrupted).items():
         check_schema(data | {"execution_time": 0})
         assert float(rows[student]["total"]) == data["score"]
-        assert sum(float(rows[student][t["name"]]) for t in data["tests"]) == data["score"]
+        assert sum(float(rows[student][test]) for test in tests) == data["score"]
+    assert {s: rows[s]["status"] for s in ZERO} == {
+        "bob": "graded", "dave": "did not import", "erin": "did not import", "hank": "did not import"}
     assert "not valid" not in json.dumps(_results(uninterrupted)["gina"])
 
 
@@ -123,6 +131,97 @@ def test_batch_killed_twice_then_resumed_loses_nothing(submissions, uninterrupte
     assert _results(out) == _results(uninterrupted)
 
 
+def test_ctrl_c_stops_cleans_up_and_resumes(submissions, uninterrupted, tmp_path):
+    """SIGINT to `dlgrade batch`: its graders stop and remove what they staged, it says how far it
+    got and exits 130; the same command then finishes the same gradebook."""
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    command = [sys.executable, "-m", "autograder", "batch", "backprop", str(submissions), "--out", str(out),
+               "--jobs", "2", "--public"]
+    env = os.environ | {"TMPDIR": str(tmp)}  # where the gradings stage the students' code
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 240
+    # Interrupt in the middle, while gradings are staged (a copy of a student's code is in TMPDIR).
+    while not (len(list(out.glob("*/results.json"))) >= 2 and list(tmp.glob("dlgrade-run-*"))):
+        assert time.monotonic() < deadline and proc.poll() is None, "the batch should still be grading"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, _stderr = proc.communicate(timeout=60)
+    done = len(list(out.glob("*/results.json")))
+    assert proc.returncode == 130
+    assert f"{done} of 8 graded; run the same command to resume" in stdout
+    assert 2 <= done < 8, "the batch should have been stopped in the middle"
+    assert list(tmp.iterdir()) == [], "the interrupted gradings must remove their folders"
+    subprocess.run(command, check=True, capture_output=True, timeout=600, env=env)
+    assert _gradebook(out) == _gradebook(uninterrupted)
+    assert _results(out) == _results(uninterrupted)
+
+
+def test_a_resubmission_is_graded_again(backprop, tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "alice.py").write_text(backprop.reference.read_text())
+    (folder / "bob.py").write_text(backprop.template.read_text())
+    out = tmp_path / "out"
+
+    def batch(**kwargs) -> BatchSummary:
+        return graded_batch(backprop, folder, out, hidden=False, progress=False, **kwargs)
+
+    assert batch().graded == 2
+    unchanged = batch()
+    assert (unchanged.graded, unchanged.resubmitted) == (0, [])
+    (folder / "bob.py").write_text(backprop.reference.read_text())  # bob hands in again
+    again = batch()
+    assert (again.graded, again.resubmitted) == (1, ["bob"])
+    assert {row["student"]: float(row["total"]) for row in _gradebook(out)} == {
+        "alice": PUBLIC_POINTS, "bob": PUBLIC_POINTS}
+    before = (out / "bob" / "results.json").stat().st_mtime_ns
+    redo = batch(redo=["alice"])
+    assert (redo.graded, redo.resubmitted) == (1, [])
+    assert (out / "bob" / "results.json").stat().st_mtime_ns == before
+    assert batch(force=True).graded == 2
+    with pytest.raises(BatchError, match="no submission named carol"):
+        batch(redo=["carol"])
+
+
+def test_a_submission_digest_is_its_content(tmp_path):
+    work = tmp_path / "alice"
+    (work / "sub").mkdir(parents=True)
+    (work / "backprop.py").write_text("x = 1\n")
+    (work / "sub" / "notes.txt").write_text("notes")
+    digest = submission_digest(work)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    copy = tmp_path / "copy"
+    shutil.copytree(work, copy)  # new times, same files
+    assert submission_digest(copy) == digest
+    (copy / "sub" / "notes.txt").write_text("notes!")
+    assert submission_digest(copy) != digest
+    shutil.rmtree(copy)
+    shutil.copytree(work, copy)
+    (copy / "sub" / "notes.txt").rename(copy / "notes.txt")  # same bytes, another place
+    assert submission_digest(copy) != digest
+    # A link is hashed as a link: what it points to outside the submission does not count.
+    outside = tmp_path / "outside.txt"
+    outside.write_text("a")
+    (work / "link").symlink_to(outside)
+    linked = submission_digest(work)
+    outside.write_text("b")
+    assert submission_digest(work) == linked != digest
+    # A zip is its members, not its bytes: zipped again later, the same files are the same work.
+    (work / "link").unlink()
+    zips = []
+    for n, stamp in enumerate([(2024, 1, 1, 0, 0, 0), (2025, 6, 1, 12, 0, 0)]):
+        zips.append(tmp_path / f"alice{n}.zip")
+        with zipfile.ZipFile(zips[-1], "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(zipfile.ZipInfo("backprop.py", stamp), "x = 1\n")
+    assert zips[0].read_bytes() != zips[1].read_bytes()
+    assert submission_digest(zips[0]) == submission_digest(zips[1]) != submission_digest(work / "backprop.py")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.py").write_text("x = 2\n")
+    assert submission_digest(tmp_path / "a.py") != submission_digest(tmp_path / "b.py")
+
+
 def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp_path, monkeypatch):
     faulty = tmp_path / "faulty_runner.py"
     faulty.write_text(
@@ -148,7 +247,10 @@ def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp
     for student in ("bob", "carol"):
         data = json.loads((out / student / "results.json").read_text())
         assert data["score"] == 0 and RETRY_KEY in data["extra_data"]
-    assert {row["student"]: float(row["total"]) for row in _gradebook(out)}["alice"] == PUBLIC_POINTS
+    rows = {row["student"]: row for row in _gradebook(out)}
+    assert float(rows["alice"]["total"]) == PUBLIC_POINTS
+    # A breakdown is no grade: blank, "not graded", where a zero would read as the student's.
+    assert [(rows[s]["status"], rows[s]["total"]) for s in ("bob", "carol")] == [("not graded", "")] * 2
     monkeypatch.undo()
     again = graded_batch(backprop, submissions, out, jobs=2, hidden=False, progress=False)
     assert (again.graded, again.skipped, again.breakdowns) == (2, 6, [])  # only the breakdowns are retried

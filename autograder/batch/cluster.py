@@ -76,14 +76,14 @@ def run_dask(lab: Lab, todo: list[Submission], out: Path, *, scheduler: Any, hid
         raise RuntimeError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    futures: dict[Any, Submission] = {}
     try:
-        futures = {}
         for job in todo:
             try:
                 name, payload = pack(job.path)
             except (OSError, ValueError) as exc:
                 data = breakdown_results(f"the submission could not be sent: {exc}")
-                store(out, job.student, data)
+                store(out, job, data)
                 done(job, data)
                 continue
             future = client.submit(grade_payload, lab.name, name, payload, hidden, sandbox, pure=False,
@@ -95,8 +95,10 @@ def run_dask(lab: Lab, todo: list[Submission], out: Path, *, scheduler: Any, hid
                 data = future.result()
             except Exception as exc:  # a worker lost (KilledWorker), or the task itself failed
                 data = breakdown_results(f"the cluster could not grade it ({type(exc).__name__}: {exc})")
-            store(out, job.student, data)
+            store(out, job, data)
             done(job, data)
     finally:
+        if futures:  # interrupted: nothing more for the cluster to start
+            client.cancel(list(futures))
         if client is not scheduler:
             client.close()

@@ -2,7 +2,9 @@
 
 A grading process that dies or overruns the lab's total time budget is killed and replaced; its
 submission gets a results.json that says so (and that a resumed batch retries), and the batch
-goes on.
+goes on. However the batch ends (done, interrupted, failed), the grading processes get SIGTERM
+first, to stop their workers and remove what they staged (``runner.py``), and SIGKILL after
+``STOP_GRACE`` seconds.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from autograder.sandbox.limits import SINGLE_THREAD_ENV
 Done = Callable[[Submission, dict | None], None]
 """Called once per submission as it finishes, with its results when they are at hand (else on disk)."""
 
+STOP_GRACE = 5.0  # seconds a grading process has to stop its worker and remove its folders
 
 
 def hard_limit(lab: Lab) -> float:
@@ -51,7 +54,8 @@ class _Runner:
 
     def send(self, job: Submission, out: Path, limit: float) -> None:
         self.job, self.deadline = job, time.monotonic() + limit
-        line = json.dumps({"student": job.student, "submission": str(job.path), "out": str(out)}) + "\n"
+        line = json.dumps({"student": job.student, "submission": str(job.path), "digest": job.digest,
+                           "out": str(out)}) + "\n"
         assert self.proc.stdin is not None
         self.proc.stdin.write(line.encode())
         self.proc.stdin.flush()
@@ -66,9 +70,16 @@ class _Runner:
         *complete, self.buffer = self.buffer.split(b"\n")
         return [json.loads(line) for line in complete if line.strip()]
 
+    def terminate(self) -> None:
+        """Ask the grading process to stop its grading and clean up (``runner.py``)."""
+        try:
+            self.proc.send_signal(signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def kill(self) -> None:
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)  # whatever it left in its session too
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
@@ -100,14 +111,14 @@ def run_local(lab: Lab, todo: list[Submission], out: Path, *, jobs: int, hidden:
     def retire(runner: _Runner) -> None:
         sel.unregister(runner.proc.stdout)
         busy.discard(runner)
-        runner.kill()
+        stop([runner])
 
     def breakdown(runner: _Runner, why: str) -> None:
         job = runner.job
         retire(runner)
         if job is not None:
             data = breakdown_results(why)
-            store(out, job.student, data)
+            store(out, job, data)
             done(job, data)
 
     started = failed_starts = 0
@@ -148,5 +159,21 @@ def run_local(lab: Lab, todo: list[Submission], out: Path, *, jobs: int, hidden:
                 sel.unregister(runner.proc.stdout)
             except (KeyError, ValueError):
                 pass
-            runner.kill()
         sel.close()
+        stop(list(busy) + idle)
+
+
+def stop(runners: list[_Runner]) -> None:
+    """SIGTERM, ``STOP_GRACE`` seconds to clean up, then SIGKILL (at once on a second Ctrl-C)."""
+    for runner in runners:
+        runner.terminate()
+    try:
+        deadline = time.monotonic() + STOP_GRACE
+        for runner in runners:
+            try:
+                runner.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        for runner in runners:
+            runner.kill()
