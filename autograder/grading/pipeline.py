@@ -35,8 +35,9 @@ from autograder.grading.selection import FunctionSelection
 from autograder.grading.static_scan import forbidden_imports
 from autograder.grading.submission import SubmissionError, prepare_module
 from autograder.labs import Lab
-from autograder.sandbox.client import WorkerClient, WorkerSpec
+from autograder.sandbox.client import WorkerSpec
 from autograder.sandbox.runner import SubmissionRunner
+from autograder.sandbox.runner import start as start_runner
 
 HYPOTHESIS_PROFILE = "dlgrade"
 # Deterministic grading: derandomized, no example database, no deadlines (a loaded grading server
@@ -128,7 +129,7 @@ def run(g: Grading) -> None:
     """The lab's tests against the submission's runner, under the budget."""
     lab, options = g.lab, g.options
     if g.runner is None:
-        g.runner = WorkerClient(WorkerSpec(
+        g.runner = start_runner(WorkerSpec(
             submission=g.module.resolve(), module=lab.module, forbidden=lab.forbidden_imports,
             probes=lab.probes, limits=lab.limits, sandbox=options.sandbox,
             protect=(*lab.private_paths, *options.protect)))

@@ -1,11 +1,11 @@
-"""``dlgrade release LAB``: the student bundle and the Gradescope autograder package.
+"""``dlgrade release LAB``: the student bundle and the autograder package.
 
 student.zip     <lab>/ with the template, its notebook (<lab>.ipynb), instructions, public tests,
-                probes and a vendored copy of the harness, so that ``./dlgrade check <lab>`` and the
-                notebook's check cells run without this repository.
-autograder.zip  Gradescope's layout: setup.sh and run_autograder at the top, the harness, the lab
-                with its hidden tests; never the reference solution or the buggy variants.
-                ``--format otter`` writes an otter-grader autograder instead (``release/otter_export.py``).
+                probes and a vendored copy of the harness, so that ``python dlgrade.py check <lab>``
+                (any system), ``./dlgrade check <lab>`` and the notebook's check cells run without
+                this repository.
+autograder.zip  Gradescope's layout (``release/gradescope.py``); ``--format otter`` writes an
+                otter-grader autograder instead (``release/otter_export.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from pathlib import Path
 
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
-from autograder.release.contents import lab_files, package_files, requirements
+from autograder.release.contents import (
+    TORCH_CPU,
+    lab_files,
+    needs_torch,
+    notebook_packages,
+    package_files,
+    python_minimum,
+    requirements,
+)
+from autograder.release.gradescope import autograder_package
 
 FORMATS = ("gradescope", "otter")
 
@@ -25,48 +34,67 @@ export PYTHONPATH="$here/.dlgrade${{PYTHONPATH:+:$PYTHONPATH}}" DLGRADE_ROOT="$h
 exec "${{PYTHON:-python3}}" -m autograder "$@"
 """
 
+# The launcher for every system (Windows has no sh): the same environment as LAUNCHER's.
+ENTRY = '''"""Runs the bundled dlgrade on any system: python dlgrade.py check {lab}"""
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, ".dlgrade"))
+os.environ["DLGRADE_ROOT"] = here
+os.environ["DLGRADE_STUDENT"] = "1"
+
+from autograder.cli import main
+
+sys.exit(main())
+'''
+
 STUDENT_README = """# {title}
 
-1. Install what the checks need (once): `python3 -m pip install -r requirements.txt`{torch_note}
+You need Python {python} or newer. Below, `python` is the command that runs it (`python3` on
+most Linux and macOS systems, `py` on Windows).
+
+1. Install what the checks need, once:
+
+   ```sh
+{install}   ```
+{torch_note}
 2. Read `instructions.md`, then write your code in `{student_file}`.
-3. Check it: `./dlgrade check {lab}` (or `python3 -m autograder check {lab}` with `.dlgrade` on
-   PYTHONPATH). It runs the public tests and prints, for every failing test, the function, the
-   smallest input that fails, the worst element (expected against got) and a hint.
-   Or work in Jupyter: open `{notebook}` (`python3 -m pip install jupyterlab matplotlib` once);
-   its check cells run the same public tests after each part, and it plots what your code learns.
+3. Check it: `python dlgrade.py check {lab}` (on Linux and macOS `./dlgrade check {lab}` does the
+   same). It runs the public tests and prints, for every failing test, the function, the smallest
+   input that fails, the worst element (expected against got) and a hint. Where the system is not
+   POSIX (Windows) it says it is running without the POSIX-only layers: your code then runs inside
+   the checker, with no time limit (Ctrl-C stops a loop). Or work in Jupyter: open `{notebook}`
+   (`python -m pip install {notebook_packages}` once); its check cells run the same public tests
+   after each part, and it plots what your code learns.
 4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too.
+
+## Google Colab
+
+Upload `student.zip` (the Files pane), then run this as the notebook's first cell:
+
+```
+!unzip -q -o student.zip
+%cd {lab}
+{colab_install}!python dlgrade.py check {lab}
+```
 """
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once when it builds the autograder image.
-set -euo pipefail
-cd "$(dirname "$0")"
-apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv bubblewrap >/dev/null || true
-python3 -m venv /opt/dlgrade-venv
-/opt/dlgrade-venv/bin/pip install --quiet --upgrade pip
-# CPU torch from PyTorch's CPU index: the default index would bring a multi-GB CUDA build.
-/opt/dlgrade-venv/bin/pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
-/opt/dlgrade-venv/bin/pip install --quiet -r requirements.txt
-bash scripts/setup_sandbox.sh || echo "sandbox setup incomplete: grading falls back to weaker isolation"
+_TORCH_NOTE = """
+   CPU torch comes first, from PyTorch's CPU-only index: `requirements.txt` pins the same
+   version, so pip finds it installed and never downloads a CUDA build (gigabytes).
 """
 
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission; results.json is always written, whatever happens.
-root="${{AUTOGRADER_ROOT:-/autograder}}"
-source_dir="$root/source"
-python="${{DLGRADE_PYTHON:-/opt/dlgrade-venv/bin/python}}"
-[ -x "$python" ] || python=python3
-mkdir -p "$root/results"
-cd "$source_dir" || exit 1
-PYTHONPATH="$source_dir" DLGRADE_ROOT="$source_dir" "$python" -m autograder grade {lab} "$root/submission" \\
-    --out "$root/results/results.json" --quiet
-status=$?
-if [ ! -s "$root/results/results.json" ]; then
-    message="the grader failed to start (status $status); please tell the course staff"
-    printf '{{"score": 0, "output": "%s", "tests": []}}\\n' "$message" > "$root/results/results.json"
-fi
-exit 0
-"""
+
+def student_readme(lab: Lab) -> str:
+    torch = needs_torch(lab, hidden=False)
+    steps = [*([f"pip install {TORCH_CPU}"] if torch else []), "pip install -r requirements.txt"]
+    major, minor = python_minimum(lab.root)
+    return STUDENT_README.format(
+        title=lab.title, lab=lab.name, student_file=lab.student_file, notebook=f"{lab.module}.ipynb",
+        python=f"{major}.{minor}", install="".join(f"   python -m {step}\n" for step in steps),
+        torch_note=_TORCH_NOTE if torch else "", colab_install="".join(f"!{step}\n" for step in steps),
+        notebook_packages=" ".join(f'"{p}"' if ">" in p else p for p in notebook_packages(lab)))
 
 
 def student_bundle(lab: Lab, out: Path) -> Path:
@@ -79,28 +107,10 @@ def student_bundle(lab: Lab, out: Path) -> Path:
     files[f"{top}/{lab.student_file}"] = lab.template
     files[f"{top}/{lab.module}.ipynb"] = notebook_text(lab)
     files[f"{top}/dlgrade"] = LAUNCHER.format(lab=lab.name)
-    files[f"{top}/requirements.txt"] = requirements(lab, hidden=False) + (
-        "torch>=2.4\n" if lab.framework == "torch" else "")
-    torch_note = (" and CPU torch: `pip install torch --index-url https://download.pytorch.org/whl/cpu`"
-                  if lab.framework == "torch" else "")
-    files[f"{top}/README.md"] = STUDENT_README.format(title=lab.title, lab=lab.name,
-                                                      student_file=lab.student_file, torch_note=torch_note,
-                                                      notebook=f"{lab.module}.ipynb")
+    files[f"{top}/dlgrade.py"] = ENTRY.format(lab=lab.name)
+    files[f"{top}/requirements.txt"] = requirements(lab, hidden=False)
+    files[f"{top}/README.md"] = student_readme(lab)
     return write_zip(out / lab.name / "student.zip", files, executable=[f"{top}/dlgrade"])
-
-
-def autograder_package(lab: Lab, out: Path) -> Path:
-    files: dict[str, Path | str] = {}
-    files |= package_files("autograder")
-    files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
-    files[f"student_templates/{lab.name}/{lab.student_file}"] = lab.template  # names the lab's functions
-    files["setup.sh"] = SETUP_SH
-    files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name)
-    files["requirements.txt"] = requirements(lab, hidden=True)
-    sandbox_setup = lab.root / "scripts" / "setup_sandbox.sh"
-    if sandbox_setup.exists():
-        files["scripts/setup_sandbox.sh"] = sandbox_setup
-    return write_zip(out / lab.name / "autograder.zip", files, executable=["setup.sh", "run_autograder"])
 
 
 def release(lab: Lab, out: Path, format: str = "gradescope") -> list[Path]:

@@ -26,7 +26,7 @@ from autograder.grading.outcomes import TestOutcome
 from autograder.grading.pipeline import GradingOptions, collect
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
-from autograder.release.contents import lab_files, package_files, requirements
+from autograder.release.contents import TORCH_CPU, lab_files, package_files, requirements
 
 OTTER_REQUIREMENT = "otter-grader>=6"
 
@@ -49,15 +49,15 @@ def test_{number}(env):
     outcome_of(env, {lab!r}, {nodeid!r})
 '''
 
-SETUP_SH = """#!/usr/bin/env bash
+SETUP_SH = f"""#!/usr/bin/env bash
 # Gradescope runs this once when it builds the image.
 set -euo pipefail
 cd "$(dirname "$0")"
 apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null || true
 python3 -m venv /opt/otter-venv
 /opt/otter-venv/bin/pip install --quiet --upgrade pip
-# CPU torch from PyTorch's CPU index: the default index would bring a multi-GB CUDA build.
-/opt/otter-venv/bin/pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
+# CPU torch from PyTorch's CPU index, the version requirements.txt pins: PyPI's is a CUDA build.
+/opt/otter-venv/bin/pip install --quiet {TORCH_CPU}
 /opt/otter-venv/bin/pip install --quiet -r requirements.txt
 /opt/otter-venv/bin/python -m ipykernel install --name python3 --sys-prefix
 """

@@ -18,7 +18,7 @@ class InProcessClient:
     from a worker; but nothing separates the submission from the harness.
     """
 
-    def __init__(self, module: types.ModuleType, probes: Path | None = None) -> None:
+    def __init__(self, module: types.ModuleType | None, probes: Path | None = None) -> None:
         from autograder.worker.main import Worker, _import_file
 
         self.worker = Worker()
@@ -75,3 +75,36 @@ class InProcessClient:
                 self.poisoned = failure
             raise failure from None
         return unpackb(packb(value))
+
+
+class UnconfinedClient(InProcessClient):
+    """Where no worker process can run (not POSIX: Windows), the submission in the checker's own
+    process: imported at the first request, as a worker imports it, an import that fails being an
+    ``ImportFailure`` as from a worker. Nothing bounds its time or memory."""
+
+    def __init__(self, submission: Path, module: str, probes: Path | None, report: dict) -> None:
+        super().__init__(None, probes)
+        self.submission, self.module_name, self.report = str(submission), module, report
+        self.starts = 0
+
+    def sandbox_report(self) -> dict:
+        return self.report
+
+    def request(self, req: dict, function: str | None) -> Any:
+        if self.import_error is not None:
+            raise self.import_error
+        if self.worker.module is None:
+            self._load()
+        return super().request(req, function)
+
+    def _load(self) -> None:
+        from autograder.failures import ImportFailure
+        from autograder.worker.main import _import_file, describe
+
+        self.starts += 1
+        self.worker.path = self.submission
+        try:
+            self.worker.module = _import_file(self.module_name, self.submission)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the import raised is the submission's
+            self.import_error = ImportFailure(None, describe(exc, self.submission))
+            raise self.import_error from None

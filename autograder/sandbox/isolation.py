@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,11 @@ from dataclasses import dataclass, field
 
 from autograder.failures import SandboxUnavailable
 from autograder.worker import confine
+
+try:
+    import pwd
+except ImportError:  # not POSIX (Windows): no worker runs there, see posix_gaps
+    pwd = None
 
 MODES = ("auto", "strict", "none")
 DEFAULT_USER = "dlgrade-worker"
@@ -98,6 +102,13 @@ class Plan:
         if self.missing and self.mode != "none":
             text += " (without " + "; ".join(f"{name}: {why}" for name, why in self.missing) + ")"
         return text
+
+
+def posix_gaps() -> list[str]:
+    """What a worker process needs of POSIX and this platform lacks (all of it on Windows): its
+    pipes and process group, its resource limits, the user database. Empty where a worker runs."""
+    gaps = [] if os.name == "posix" else ["POSIX processes"]
+    return gaps + [name for name, module in (("resource", confine.resource), ("pwd", pwd)) if module is None]
 
 
 def _disabled() -> set[str]:

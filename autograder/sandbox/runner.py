@@ -2,14 +2,20 @@
 
 ``WorkerClient`` (``client.py``) runs it in a separate, confined worker process: the only runner
 for untrusted code. ``InProcessClient`` (``inprocess.py``) answers the same requests inside the
-harness's own process, for Otter's in-kernel model and for the benchmark's baseline.
+harness's own process, for Otter's in-kernel model and for the benchmark's baseline, and
+(``UnconfinedClient``) for a student's check where the platform cannot run a worker (Windows).
+``start`` picks between the two.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Protocol
 
 from autograder.failures import ImportFailure, SandboxUnavailable
+from autograder.sandbox import isolation
+from autograder.sandbox.client import WorkerClient, WorkerSpec
+from autograder.sandbox.inprocess import UnconfinedClient
 
 
 class SubmissionRunner(Protocol):
@@ -40,3 +46,18 @@ class SubmissionRunner(Protocol):
 
     def sandbox_report(self) -> dict:
         """The isolation the submission ran under (results.json's ``extra_data["sandbox"]``)."""
+
+
+def start(spec: WorkerSpec) -> SubmissionRunner:
+    """A confined worker for ``spec``; where this platform has none (not POSIX), the submission in
+    this process, said in one line on stderr, unless ``spec.sandbox`` is strict, which refuses."""
+    gaps = isolation.posix_gaps()
+    if not gaps:
+        return WorkerClient(spec)
+    lacking = f"no {', '.join(gaps)} on this platform"
+    if spec.sandbox == "strict":
+        raise SandboxUnavailable(f"--sandbox strict: no worker process can run here ({lacking})")
+    print(f"dlgrade: running without the POSIX-only layers (worker process, time and memory limits: {lacking}); "
+          "your code runs inside the checker, Ctrl-C stops a loop", file=sys.stderr)
+    report = {"mode": spec.sandbox, "isolation": "none", "layers": ["in-process"], "missing": {"worker": lacking}}
+    return UnconfinedClient(spec.submission, spec.module, spec.probes, report)

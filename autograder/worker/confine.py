@@ -20,12 +20,16 @@ import ctypes
 import json
 import os
 import platform
-import resource
 import struct
 import sys
 
 from autograder.worker import procctl
 from autograder.worker.procctl import libc as _libc
+
+try:
+    import resource
+except ImportError:  # not POSIX (Windows): the harness starts no worker there (sandbox/runner.py)
+    resource = None
 
 SANDBOX_FAILED = 111
 
@@ -35,7 +39,7 @@ _RLIMITS = {
     "AS": resource.RLIMIT_AS, "CPU": resource.RLIMIT_CPU, "FSIZE": resource.RLIMIT_FSIZE,
     "NOFILE": resource.RLIMIT_NOFILE, "CORE": resource.RLIMIT_CORE,
     "NPROC": getattr(resource, "RLIMIT_NPROC", None),
-}
+} if resource else {}
 
 
 class ConfineError(Exception):
