@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from rich.console import Console
@@ -218,13 +220,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminated: list[int] = []
+
+    def terminate(signum: int, _frame: object) -> None:
+        # An interrupt, as Ctrl-C is: pytest ends its session on one (it would take SystemExit for a failed
+        # test), and every ``finally`` and context manager on the way out stops the worker and removes the
+        # staged submission and the work folder.
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
     try:
         return args.run(args)
     except LabError as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     except KeyboardInterrupt:
-        return 130
+        return 128 + terminated[0] if terminated else 130
 
 
 if __name__ == "__main__":

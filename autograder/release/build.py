@@ -4,14 +4,17 @@ student.zip     <lab>/ with the template, its notebook (<lab>.ipynb), instructio
                 probes and a vendored copy of the harness, so that ``./dlgrade check <lab>`` and the
                 notebook's check cells run without this repository.
 autograder.zip  Gradescope's layout: setup.sh and run_autograder at the top, the harness, the lab
-                with its hidden tests; never the reference solution or the buggy variants.
+                with its hidden tests and a secret drawn for this release (the tests' seeds derive
+                from it); never the reference solution or the buggy variants.
                 ``--format otter`` writes an otter-grader autograder instead (``release/otter_export.py``).
 """
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
+from autograder.grading.pipeline import SEED_SECRET
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
 from autograder.release.contents import lab_files, package_files, requirements
@@ -93,6 +96,9 @@ def autograder_package(lab: Lab, out: Path) -> Path:
     files: dict[str, Path | str] = {}
     files |= package_files("autograder")
     files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
+    # Drawn anew for every release: the tests' seeds (``pipeline.seed_of``) stay the same across its gradings and
+    # unknown to the students, who never see the hidden tests.
+    files[f"assignments/{lab.name}/tests/hidden/{SEED_SECRET}"] = secrets.token_hex(32) + "\n"
     files["setup.sh"] = SETUP_SH
     files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name)
     files["requirements.txt"] = requirements(lab, hidden=True)
