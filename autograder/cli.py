@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from rich.console import Console
@@ -329,6 +331,17 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"'{command}' is not available in the student bundle: use {' or '.join(STUDENT_COMMANDS)}")
         return 2
     args = build_parser(student).parse_args(argv)
+    terminated: list[int] = []
+
+    def terminate(signum: int, _frame: object) -> None:
+        # An interrupt, as Ctrl-C is: pytest ends its session on one (it would take SystemExit for a failed
+        # test), and every ``finally`` and context manager on the way out stops the worker and removes the
+        # staged submission and the work folder.
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
     from autograder.grading.plugin import LabTestError
 
     try:
@@ -340,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         _error(_tests_not_loaded(exc))
         return 2
     except KeyboardInterrupt:
-        return 130
+        return 128 + terminated[0] if terminated else 130
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.grading.pipeline import SEED_SECRET
 from autograder.labs import Lab, find_lab, list_labs
 from autograder.release.build import release, student_readme
 from autograder.release.contents import TORCH_CPU, TORCH_VERSION, ReleaseError, requirements
@@ -34,9 +35,15 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env | {"COLUMNS": "200"} | extra
 
 
-def test_release_is_reproducible(backprop, released, tmp_path):
+def test_release_is_reproducible_but_for_its_secret(backprop, released, tmp_path):
+    """The same files byte for byte, except the seed secret each release draws anew."""
     again = release(backprop, tmp_path)
-    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in released]
+    assert again[0].read_bytes() == released[0].read_bytes()
+    first, second = (zipfile.ZipFile(paths[1]) for paths in (released, again))
+    secret = f"assignments/backprop/tests/hidden/{SEED_SECRET}"
+    assert first.namelist() == second.namelist() and secret in first.namelist()
+    assert all(first.read(n) == second.read(n) for n in first.namelist() if n != secret)
+    assert first.read(secret) != second.read(secret)
 
 
 def test_student_bundle_has_no_secrets(released):

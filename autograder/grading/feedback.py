@@ -2,11 +2,15 @@
 
 Public tests show everything useful: the quantity, the worst element, expected against got, and the
 smallest failing input that hypothesis found. Hidden tests show the function, the kind of failure
-and a short message; never their inputs, expected values or source.
+and a short message; never their inputs, expected values or source. Nor anything the submission
+chose to say in a hidden test (an exception's message, a custom exception's name): the submission
+sees the hidden inputs, and its messages would carry them out. Every message is free of control
+characters (terminal escapes), whoever reads it.
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from autograder.failures import (
@@ -19,8 +23,10 @@ from autograder.failures import (
     WorkerTimeout,
 )
 from autograder.toolkit.compare import Mismatch
+from autograder.worker.wire import clip_text
 
 _STUDENT_REPR = re.compile(r"^\s*student=.*,\n", re.MULTILINE)
+MESSAGE_CHARS = 20_000  # a test's message: far more than any test writes, far less than a results.json may hold
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -53,7 +59,9 @@ def kind_of(exc: BaseException) -> Kind:
 
 def explain(exc: BaseException, *, public: bool, function: str | None) -> str:
     root = _root_cause(exc)
-    if isinstance(root, SubmissionFailure | GraderFault):
+    if isinstance(root, StudentError) and not isinstance(root, ImportFailure) and not public:
+        message = _withheld(root)
+    elif isinstance(root, SubmissionFailure | GraderFault):
         message = str(root) if isinstance(root, GraderFault) else root.summary()
     elif isinstance(root, Mismatch):
         where = root.function or function
@@ -69,7 +77,27 @@ def explain(exc: BaseException, *, public: bool, function: str | None) -> str:
         example = _falsifying_example(exc) or _falsifying_example(root)
         if example:
             message += f"\nsmallest failing input found: {example}"
-    return message
+    return clip_text(message, MESSAGE_CHARS)
+
+
+def _withheld(error: StudentError) -> str:
+    """A hidden test's account of the submission's error, from what the harness knows only.
+
+    Importing is not a test's: its errors show in full (the public tests show them anyway).
+    """
+    name = error.function or "the submission"
+    if error.not_implemented:
+        return f"{name}: not implemented yet"
+    said = {"missing": "is not in the submission", "forbidden": "imported a package this lab does not allow",
+            "exit": "called sys.exit(); a submission must return, not exit",
+            "contract": "returned or did something the test cannot work with"}.get(error.kind)
+    if said:
+        return f"{name} {said} (details are not shown for hidden tests)"
+    builtin = getattr(builtins, error.type, None)
+    what = error.type if isinstance(builtin, type) and issubclass(builtin, BaseException) else "an exception"
+    line = error.frames[-1][1] if error.frames else 0
+    where = f" at line {line}" if 0 < line < 1_000_000 else ""
+    return f"{name} raised {what}{where} (its message is not shown for hidden tests)"
 
 
 def _assertion_text(exc: AssertionError, public: bool) -> str:

@@ -14,6 +14,7 @@ report: the reason in its notes, every test failed and pointing there).
 from __future__ import annotations
 
 import contextlib
+import hmac
 import io
 import sys
 import tempfile
@@ -72,9 +73,22 @@ class GradingOptions:
     """Paths the worker must not see besides the lab's private ones (results, other students' work)."""
 
 
-def seed_of(nodeid: str) -> int:
-    """A test's random seed: the same test always gets the same inputs."""
-    return zlib.crc32(nodeid.encode())
+SEED_SECRET = ".seed_secret"
+"""A file of the hidden tests of a released autograder (``release/build.py``): the tests' seeds come from it."""
+
+
+def seed_of(lab: Lab) -> Callable[[str], int]:
+    """Each test's random seed: the same test always gets the same seed, in every grading of one release.
+
+    With the release's secret (in the hidden tests, which the worker never sees) the seeds are
+    HMAC-SHA256(secret, node id): a submission cannot tell which test calls it by its seed. Without
+    one (the repository, a student's bundle, where every test is public) a checksum of the node id.
+    """
+    try:
+        secret = (lab.hidden_tests / SEED_SECRET).read_bytes()
+    except FileNotFoundError:
+        return lambda nodeid: zlib.crc32(nodeid.encode())
+    return lambda nodeid: int.from_bytes(hmac.digest(secret, nodeid.encode(), "sha256")[:4], "big")
 
 
 @dataclass
@@ -138,7 +152,7 @@ def run(g: Grading) -> None:
     if g.refused is not None:
         runner.import_error = g.refused
     budget = options.budget if options.budget is not None else lab.limits.total_timeout
-    g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of)
+    g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of(lab))
     try:
         _pytest(lab, options, g.workdir, [g.plugin], extra=["-x"] if options.stop_early else [])
     finally:
@@ -243,7 +257,9 @@ def _pytest(lab: Lab, options: GradingOptions, workdir: Path, plugins: list[obje
     sys.path[:0] = [str(d) for d in dirs]
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=plugins)
+            code = pytest.main(args, plugins=plugins)
+        if code == pytest.ExitCode.INTERRUPTED:  # pytest ends its session on Ctrl-C or SIGTERM: so does grading
+            raise KeyboardInterrupt
     finally:
         sys.path[:] = saved_path
         _forget_lab_modules(lab)

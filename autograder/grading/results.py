@@ -2,6 +2,10 @@
 
 Made here, where grading is, so that every route (a single grade, a batch process, a Dask task)
 hands the writers the same data; writing it is the writers' job (``reports/results_file.py``).
+
+Its size is bounded whatever the submission does: each test's text is cut at ``TEST_CHARS``, all of
+them together at ``TOTAL_CHARS``, visibly ("[... N more characters not shown]"). What a hidden test's
+run printed is never in it: the submission saw the hidden inputs and could print them.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any
 import jsonschema
 
 from autograder.grading.outcomes import GradeReport
+from autograder.worker.wire import clip_text
 
 SCHEMA_PATH = Path(__file__).with_name("gradescope_schema.json")
+TEST_CHARS = 20_000
+TOTAL_CHARS = 200_000  # every test's text together: about 200 kB of results.json
 
 
 @cache
@@ -30,10 +37,13 @@ def check_schema(results: dict) -> None:
 
 def to_results(report: GradeReport, hidden_visibility: str = "after_published") -> dict[str, Any]:
     tests = []
+    room = TOTAL_CHARS
     for number, t in enumerate(report.tests, start=1):
         output = t.message if not t.passed else ""
-        if t.output:
+        if t.output and t.visibility == "public":
             output += ("\n\n" if output else "") + "your code printed:\n" + t.output
+        output = clip_text(output, min(TEST_CHARS, room))
+        room = max(room - len(output), 0)
         tests.append({
             "name": t.name,
             "number": str(number),
@@ -48,7 +58,7 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
     return {
         "score": report.score,
         "execution_time": round(report.execution_time, 3),
-        "output": "\n".join([summary, *report.notes]),
+        "output": clip_text("\n".join([summary, *report.notes]), TEST_CHARS),
         "output_format": "text",
         "test_output_format": "text",
         "visibility": "visible",

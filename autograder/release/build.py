@@ -4,8 +4,9 @@ student.zip     <lab>/ with the template, its notebook (<lab>.ipynb), instructio
                 probes and a vendored copy of the harness, so that ``python dlgrade.py check <lab>``
                 (any system), ``./dlgrade check <lab>`` and the notebook's check cells run without
                 this repository.
-autograder.zip  Gradescope's layout (``release/gradescope.py``); ``--format otter`` writes an
-                otter-grader autograder instead (``release/otter_export.py``).
+autograder.zip  Gradescope's layout (``release/gradescope.py``), with a secret drawn for this release (the
+                tests' seeds derive from it); ``--format otter`` writes an otter-grader autograder
+                instead (``release/otter_export.py``).
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@ with its hidden tests; never the reference solution or the buggy variants."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
+from autograder.grading.pipeline import SEED_SECRET
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
 from autograder.release.contents import TORCH_CPU, lab_files, needs_torch, package_files, python_minimum, requirements
@@ -96,6 +98,9 @@ def autograder_package(lab: Lab, out: Path) -> Path:
     files |= package_files("autograder")
     files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
     files[f"student_templates/{lab.name}/{lab.student_file}"] = lab.template  # names the lab's functions
+    # Drawn anew for every release: the tests' seeds (``pipeline.seed_of``) stay the same across its gradings and
+    # unknown to the students, who never see the hidden tests.
+    files[f"assignments/{lab.name}/tests/hidden/{SEED_SECRET}"] = secrets.token_hex(32) + "\n"
     files["setup.sh"] = setup_script(lab)
     files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name, venv=VENV)
     files["requirements.txt"] = requirements(lab, hidden=True)

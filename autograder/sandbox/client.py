@@ -5,17 +5,25 @@ reads any request, which ones it applied; a worker that cannot confine itself is
 ``SandboxUnavailable``, never a grade. A worker that times out or dies is killed with every
 process it started (``teardown.py``) and replaced on the next request; a submission that failed to
 import is not retried (the same error is raised at once).
+
+Nothing the worker sends is trusted: a reply is read only up to ``Limits.reply_mb``, must have the
+shape of a reply, and every piece of text in it is stripped of control characters and cut to a
+fixed length before the harness keeps it; anything else fails the test as the submission's fault
+(a "contract" error), never the grader's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import selectors
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +39,14 @@ from autograder.failures import (
 from autograder.sandbox import isolation, teardown
 from autograder.sandbox.launch import Staging, worker_command
 from autograder.sandbox.limits import Limits
-from autograder.worker.wire import FrameReader, WireError, packb
+from autograder.worker.wire import FrameReader, FrameTooLarge, WireError, clip_text, packb
 
 # Workers of this process that are alive: another worker's teardown must leave them alone.
 LIVE_WORKERS: set[int] = set()
+
+# What the harness keeps of an error the worker describes (the worker cuts its messages to the same length).
+ERROR_KINDS = ("student", "missing", "forbidden", "exit", "contract")
+TYPE_CHARS, MESSAGE_CHARS, FRAME_TEXT_CHARS, FRAMES = 100, 2000, 200, 5
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ class _Output:
         self.dropped += max(len(data) - max(room, 0), 0)
 
     def take(self) -> str:
-        text = self.kept.decode("utf-8", "replace")
+        text = clip_text(self.kept.decode("utf-8", "replace"), self.cap)
         if self.dropped:
             text += f"\n... [{self.dropped} more bytes of output not shown]"
         self.kept, self.dropped = bytearray(), 0
@@ -183,21 +195,30 @@ class WorkerClient:
 
     def stop(self) -> None:
         """Kill the worker and every process it started; remove what it left behind."""
+        with _uninterrupted():
+            self._stop()
+
+    def _stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is not None:
             inner = self._inner_pid()
-            if inner is not None:
+            # Once the worker is reaped its pid, its group id and (bubblewrap having reaped it first) the
+            # namespace init's pid may be another process's already: those are never signalled then.
+            reaped = proc.returncode is not None
+            if inner is not None and not reaped:
                 try:
                     os.kill(inner, signal.SIGKILL)  # the namespace's init: the kernel kills the rest
                     proc.wait(timeout=1.0)  # bubblewrap reaps it and exits
                 except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
                     pass
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            if proc.returncode is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             if not self.plan.pid_namespace:
-                teardown.kill_tree(proc.pid, worker_uid=self.plan.user[1] if self.plan.user else None,
+                teardown.kill_tree(None if reaped else proc.pid,
+                                   worker_uid=self.plan.user[1] if self.plan.user else None,
                                    exclude=(LIVE_WORKERS | self._children_before) - {proc.pid})
             proc.wait()
             LIVE_WORKERS.discard(proc.pid)
@@ -269,7 +290,7 @@ class WorkerClient:
         else:
             payload = packb(req)
             frame = len(payload).to_bytes(4, "big") + payload
-        reader = FrameReader()
+        reader = FrameReader(max_frame=int(self.spec.limits.reply_mb * 2**20))
         sel = selectors.DefaultSelector()
         try:
             os.set_blocking(self._req, False)
@@ -310,20 +331,28 @@ class WorkerClient:
                     try:
                         reader.feed(data)
                         done, reply = reader.take()
+                    except FrameTooLarge as exc:
+                        self.stop()
+                        raise _contract(function, f"the reply was larger than {self.spec.limits.reply_mb:g} MB "
+                                                  f"({exc.size / 2**20:.1f} MB)") from None
                     except WireError as exc:
                         self.stop()
-                        raise StudentError(function, {"kind": "contract", "type": "WireError",
-                                                      "message": str(exc)}) from None
+                        raise _contract(function, clip_text(str(exc), MESSAGE_CHARS)) from None
                     if done:
                         self._drain_output()
-                        if not isinstance(reply, dict) or "ok" not in reply:
-                            raise StudentError(function, {"kind": "contract", "type": "ProtocolError",
-                                                          "message": "the worker sent a malformed reply"})
-                        if reply["ok"]:
-                            return reply.get("value")
-                        raise StudentError(function, reply.get("error") or {})
+                        return self._value(reply, function)
         finally:
             sel.close()
+
+    def _value(self, reply: Any, function: str | None) -> Any:
+        """The value of a reply; the error it carries, checked and bounded, as a ``StudentError``."""
+        if type(reply) is dict and reply.get("ok") is True and set(reply) <= {"ok", "value"}:
+            return reply.get("value")
+        error = _checked_error(reply.get("error")) if type(reply) is dict and reply.get("ok") is False else None
+        if error is None:
+            self.stop()  # a worker that breaks the protocol is not asked anything more
+            raise _contract(function, "the worker sent a malformed reply (was the grader's worker tampered with?)")
+        raise StudentError(function, error)
 
     def _drain_output(self) -> None:
         """Output written before the reply is already in the pipes: collect it for this test."""
@@ -357,6 +386,44 @@ class WorkerClient:
         if self.alive:
             self._drain_output()
         return self.output.take()
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the worker is gone and its files are removed: their handlers raise."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers run in the main thread only
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _contract(function: str | None, message: str) -> StudentError:
+    return StudentError(function, {"kind": "contract", "type": "ProtocolError", "message": message})
+
+
+def _checked_error(error: Any) -> dict | None:
+    """The worker's description of an error with every field of its type and bounded; None when malformed."""
+    if type(error) is not dict:
+        return None
+    kind, name = error.get("kind", "student"), error.get("type", "Exception")
+    message, frames = error.get("message", ""), error.get("frames", [])
+    if kind not in ERROR_KINDS or type(name) is not str or type(message) is not str or type(frames) is not list:
+        return None
+    checked = []
+    for frame in frames[-FRAMES:]:
+        if type(frame) not in (list, tuple) or len(frame) != 4:
+            return None
+        file, line, func, text = frame
+        if type(line) is not int or not all(type(part) is str for part in (file, func, text)):
+            return None
+        checked.append([clip_text(file, FRAME_TEXT_CHARS), line, clip_text(func, FRAME_TEXT_CHARS),
+                        clip_text(text, FRAME_TEXT_CHARS)])
+    return {"kind": kind, "type": clip_text(name, TYPE_CHARS), "message": clip_text(message, MESSAGE_CHARS),
+            "frames": checked}
 
 
 def _read(fd: int) -> bytes | None:

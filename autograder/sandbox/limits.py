@@ -5,7 +5,10 @@ numpy maps about 140 MB, importing CPU torch about 650 MB, so torch labs need 76
 their models use; the default (4096) suits both. ``tmp_mb`` and ``shm_mb`` size the worker's
 private ``/tmp`` and ``/dev/shm`` under bubblewrap. ``processes`` caps the processes and threads of
 the dedicated worker user (RLIMIT_NPROC counts per uid, so every worker running at the same time
-on the machine shares it; applied only when there is a dedicated user).
+on the machine shares it; applied only when there is a dedicated user). ``reply_mb`` bounds one
+reply of the worker as the harness reads it: the references of the seven labs send at most 0.8 MB
+(dqn), so the default leaves ten times that; a larger reply fails its test as the submission's
+fault. ``output_bytes`` bounds what one test keeps of what the submission prints.
 """
 
 from __future__ import annotations
@@ -29,5 +32,6 @@ class Limits:
     open_files: int = 256
     processes: int = 256
     output_bytes: int = 16384
+    reply_mb: float = 8.0
     tmp_mb: int = 256
     shm_mb: int = 64

@@ -55,17 +55,24 @@ def children_of(pid: int) -> set[int]:
     return {child for child, (ppid, _state, _uid) in _processes().items() if ppid == pid}
 
 
-def _reap(pids) -> None:
+def _reap(pids) -> set[int]:
+    """Reap those of ``pids`` that are dead children of the harness; returns the ones reaped."""
+    reaped = set()
     for pid in pids:
         try:
-            os.waitpid(pid, os.WNOHANG)
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                reaped.add(pid)
         except (ChildProcessError, OSError):
             pass
+    return reaped
 
 
-def kill_tree(root_pid: int, *, worker_uid: int | None, exclude: set[int] = frozenset(),
+def kill_tree(root_pid: int | None, *, worker_uid: int | None, exclude: set[int] = frozenset(),
               rounds: int = 100) -> int:
     """SIGKILL ``root_pid``, its descendants and the orphans they left with the harness.
+
+    ``root_pid`` is None once the worker is reaped (its pid may be another process's by then): its
+    descendants are orphans of the harness already, found as such.
 
     An orphan is a child of the harness that is not one of its workers (``exclude``) and that
     runs as ``worker_uid`` (the dedicated user) or, when the worker shares the harness' uid, that
@@ -74,13 +81,14 @@ def kill_tree(root_pid: int, *, worker_uid: int | None, exclude: set[int] = froz
     me = os.getpid()
     my_sid = os.getsid(0)
     killed: set[int] = set()
+    reaped: set[int] = set()  # free pids now, perhaps another process's already: never signalled again
     for _ in range(rounds):
         procs = _processes()
         children: dict[int, list[int]] = {}
         for pid, (ppid, _state, _uid) in procs.items():
             children.setdefault(ppid, []).append(pid)
         targets: set[int] = set()
-        stack = [root_pid, *killed]
+        stack = [*([root_pid] if root_pid is not None else []), *(killed - reaped)]
         for pid, (ppid, _state, uid) in procs.items():
             if ppid != me or pid in exclude or pid == root_pid:
                 continue
@@ -103,9 +111,9 @@ def kill_tree(root_pid: int, *, worker_uid: int | None, exclude: set[int] = froz
             except (ProcessLookupError, PermissionError):
                 pass
         killed |= alive
-        _reap(killed - {root_pid})
+        reaped |= _reap(killed - reaped - {root_pid})
         time.sleep(0.005)
-    _reap(killed - {root_pid})
+    _reap(killed - reaped - {root_pid})
     return len(killed)
 
 

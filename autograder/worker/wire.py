@@ -5,10 +5,15 @@ tuples and dicts (str or int keys) cross. Three tagged records complete it: a ``
 that stays in the worker), a ``Tensor`` request (harness -> worker: build a torch tensor) and a
 ``TensorValue`` (worker -> harness: what a torch tensor held). Decoding is strict: an unknown tag,
 an object dtype or a size mismatch is a ``WireError``.
+
+Decoding is bounded too, since the harness decodes what the submission's process wrote: a frame of
+n bytes yields at most ``EXPANSION`` * n bytes of nested records and ``MAX_CONTAINERS`` lists and
+dicts, and the names inside records (a ``Handle``'s type, a tensor's dtype) are short plain text.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -16,7 +21,14 @@ from typing import Any, BinaryIO
 import msgpack
 import numpy as np
 
+# What the worker accepts from the harness; the harness reads replies under its own limit (Limits.reply_mb).
 MAX_FRAME = 512 * 1024 * 1024
+# Records nest (a tuple of tensors of arrays): each level copies its payload once while it decodes.
+EXPANSION = 8
+# An empty list or dict is one byte on the wire and about 64 in memory: their number is what bounds that.
+MAX_CONTAINERS = 1 << 18
+NAME_CHARS = 100  # a Handle's type name, a tensor's dtype
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ALLOWED_KINDS = frozenset("biufc")
 _HEADER = struct.Struct(">I")
 
@@ -25,6 +37,12 @@ _ARRAY, _TUPLE, _HANDLE, _SCALAR, _TENSOR, _TENSOR_VALUE = range(1, 7)
 
 class WireError(ValueError):
     """Data that is not plain, or a frame that does not decode."""
+
+
+class FrameTooLarge(WireError):
+    def __init__(self, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(f"a frame of {size} bytes is over the limit of {limit} bytes")
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,20 @@ class TensorValue:
     @property
     def shape(self) -> tuple[int, ...]:
         return self.array.shape
+
+
+def clip_text(text: str, limit: int) -> str:
+    """``text`` without control characters (terminal escapes; newlines and tabs stay), at most ``limit`` characters
+    of it followed by how many more there were."""
+    kept = _CONTROL.sub("", text[:limit])
+    more = len(text) - limit
+    return kept + f"[... {more} more characters not shown]" if more > 0 else kept
+
+
+def _name(value: Any) -> str:
+    if type(value) is not str:
+        raise WireError("a record's name is not text")
+    return clip_text(value, NAME_CHARS)
 
 
 def _pack_array(a: np.ndarray) -> bytes:
@@ -90,23 +122,43 @@ def _default(obj: Any) -> msgpack.ExtType:
     raise WireError(f"a {type(obj).__name__} cannot cross the process boundary")
 
 
-def _ext_hook(code: int, data: bytes) -> Any:
-    if code == _ARRAY:
-        return _unpack_array(data)
-    if code == _SCALAR:
-        return _unpack_array(data)[()]
-    if code == _TUPLE:
-        return tuple(unpackb(data))
-    if code == _HANDLE:
-        ident, type_name = msgpack.unpackb(data)
-        return Handle(int(ident), str(type_name))
-    if code == _TENSOR:
-        array, requires_grad, dtype = unpackb(data)
-        return Tensor(_expect_ndarray(array), bool(requires_grad), dtype if dtype is None else str(dtype))
-    if code == _TENSOR_VALUE:
-        array, requires_grad, dtype = unpackb(data)
-        return TensorValue(_expect_ndarray(array), bool(requires_grad), str(dtype))
-    raise WireError(f"unknown record tag {code}")
+class _Decoder:
+    """One frame's decoding, with what it may still allocate."""
+
+    def __init__(self, size: int) -> None:
+        self.record_bytes = EXPANSION * size
+        self.containers = MAX_CONTAINERS
+
+    def unpack(self, data: bytes) -> Any:
+        return msgpack.unpackb(data, ext_hook=self.ext_hook, list_hook=self.container,
+                               object_hook=self.container, raw=False, strict_map_key=False)
+
+    def container(self, value: Any) -> Any:
+        self.containers -= 1
+        if self.containers < 0:
+            raise WireError(f"more than {MAX_CONTAINERS} lists and dicts in one frame")
+        return value
+
+    def ext_hook(self, code: int, data: bytes) -> Any:
+        self.record_bytes -= len(data)
+        if self.record_bytes < 0:
+            raise WireError("records nested too deeply for the frame's size")
+        if code == _ARRAY:
+            return _unpack_array(data)
+        if code == _SCALAR:
+            return _unpack_array(data)[()]
+        if code == _TUPLE:
+            return tuple(self.unpack(data))
+        if code == _HANDLE:
+            ident, type_name = msgpack.unpackb(data)
+            return Handle(int(ident), _name(type_name))
+        if code == _TENSOR:
+            array, requires_grad, dtype = self.unpack(data)
+            return Tensor(_expect_ndarray(array), bool(requires_grad), dtype if dtype is None else _name(dtype))
+        if code == _TENSOR_VALUE:
+            array, requires_grad, dtype = self.unpack(data)
+            return TensorValue(_expect_ndarray(array), bool(requires_grad), _name(dtype))
+        raise WireError(f"unknown record tag {code}")
 
 
 def _expect_ndarray(value: Any) -> np.ndarray:
@@ -123,9 +175,7 @@ def packb(value: Any) -> bytes:
 
 def unpackb(data: bytes) -> Any:
     try:
-        return msgpack.unpackb(
-            data, ext_hook=_ext_hook, raw=False, strict_map_key=False
-        )
+        return _Decoder(len(data)).unpack(data)
     except WireError:
         raise
     except Exception as exc:  # msgpack raises several unrelated types for corrupt input
@@ -164,7 +214,7 @@ class FrameReader:
         if len(self._buffer) >= _HEADER.size:
             (size,) = _HEADER.unpack_from(self._buffer)
             if size > self._max:
-                raise WireError(f"the worker sent a frame of {size} bytes (limit {self._max})")
+                raise FrameTooLarge(size, self._max)
 
     def take(self) -> tuple[bool, Any]:
         if len(self._buffer) < _HEADER.size:

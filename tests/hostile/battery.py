@@ -69,7 +69,7 @@ class Case:
     network: bool = False
     check: object = None  # extra check(run) -> None
     sandbox: str = "auto"
-    exec: bool = False  # a fresh `python -m autograder` (else a fork of a preloaded one: same code)
+    exec: bool = False  # a fresh `python -m autograder` (else a fork of a preloaded one: same code); measures memory
     as_user: tuple[int, int] | None = None  # grade as this (uid, gid): the unprivileged path of a laptop
 
 
@@ -88,6 +88,7 @@ class Run:
     error: str = ""
     out: Path | None = None
     root: Path | None = None  # the lab copy it was graded against
+    max_rss_mb: float = 0.0  # the harness' and its workers' largest resident size (exec runs only)
 
     @property
     def outputs(self) -> str:
@@ -100,22 +101,35 @@ class Run:
 
 
 def _exec_cli(argv: list[str], env: dict, cwd: Path, timeout: float,
-              as_user: tuple[int, int] | None = None) -> tuple[int, str, str, str]:
-    """`python -m autograder ARGV`: exactly what `dlgrade` runs (as ``as_user``, when given)."""
+              as_user: tuple[int, int] | None = None) -> tuple[int, str, str, str, float]:
+    """`python -m autograder ARGV`: exactly what `dlgrade` runs (as ``as_user``, when given), and the
+    largest resident size in MB of it and the processes it waited for (its workers)."""
     extra = {"user": as_user[0], "group": as_user[1], "extra_groups": []} if as_user else {}
-    try:
-        done = subprocess.run([sys.executable, "-m", "autograder", *argv], env=env, cwd=str(cwd),
-                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, **extra)
-    except subprocess.TimeoutExpired as exc:
-        return (-1, (exc.stdout or b"").decode("utf-8", "replace"), (exc.stderr or b"").decode("utf-8", "replace"),
-                "grading did not finish")
-    return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"), ""
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", *argv], env=env, cwd=str(cwd),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, **extra)
+    streams: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda k=k, s=s: streams.__setitem__(k, s.read()), daemon=True)
+               for k, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for reader in readers:
+        reader.start()
+    deadline, error = time.monotonic() + timeout, ""
+    while not (done := os.wait4(proc.pid, os.WNOHANG))[0]:
+        if time.monotonic() > deadline and not error:
+            proc.kill()  # not reaped yet: the pid is still this child's
+            error = "grading did not finish"
+        time.sleep(0.02)
+    _pid, status, usage = done
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join(10)  # a process the grading left behind may hold its pipes: the battery reports it
+    text = [streams.get(k, b"").decode("utf-8", "replace") for k in ("out", "err")]
+    return (-1 if error else proc.returncode), text[0], text[1], error, usage.ru_maxrss / 1024
 
 
 _FORKS = None
 
 
-def _forked_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[int, str, str, str]:
+def _forked_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[int, str, str, str, float]:
     global _FORKS
     import multiprocessing
 
@@ -138,7 +152,7 @@ def _forked_cli(argv: list[str], env: dict, cwd: Path, timeout: float) -> tuple[
         child.join()
         error = "grading did not finish"
     text = [p.read_text(errors="replace") if p.exists() else "" for p in (out, err)]
-    return (child.exitcode if child.exitcode is not None else -1), text[0], text[1], error
+    return (child.exitcode if child.exitcode is not None else -1), text[0], text[1], error, 0.0
 
 
 class Listener:
@@ -288,11 +302,11 @@ class Battery:
                 os.chown(folder, *case.as_user)
             env = {"PATH": "/usr/bin:/bin", "HOME": str(case_dir), **{k: env[k] for k in (
                 "DLGRADE_ROOT", "DLGRADE_HOSTILE_CANARY", "PYTHONPATH", "DLGRADE_SANDBOX_DISABLE") if k in env}}
-            rc, stdout, stderr, error = _exec_cli(argv, env, case_dir, case.bound + 60, case.as_user)
+            rc, stdout, stderr, error, rss = _exec_cli(argv, env, case_dir, case.bound + 60, case.as_user)
         elif case.exec or os.environ.get("DLGRADE_BATTERY_EXEC"):
-            rc, stdout, stderr, error = _exec_cli(argv, env, case_dir, case.bound + 60)
+            rc, stdout, stderr, error, rss = _exec_cli(argv, env, case_dir, case.bound + 60)
         else:
-            rc, stdout, stderr, error = _forked_cli(argv, env, case_dir, case.bound + 60)
+            rc, stdout, stderr, error, rss = _forked_cli(argv, env, case_dir, case.bound + 60)
         elapsed = time.monotonic() - started
         deadline = time.monotonic() + 3
         survivors = marked_processes(marker)
@@ -312,7 +326,7 @@ class Battery:
         except Exception as exc:  # noqa: BLE001
             data, error = {}, error or f"results.json invalid: {exc}"
         return Run(case, elapsed, rc, stdout, stderr, results_text, data, survivors, leftovers, connections, error,
-                   out, root)
+                   out, root, rss)
 
     def run_all(self, cases: list[Case]) -> None:
         todo = [c for c in cases if self.key(c) not in self.runs]

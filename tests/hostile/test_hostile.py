@@ -340,7 +340,7 @@ def forbidden_reported(run: Run) -> None:
 def dynamic_torch_refused(run: Run) -> None:
     test = run.test("norm of a vector")
     assert test["status"] == "failed"
-    assert "not allowed" in test["output"] or "hidden" in test["visibility"], test
+    assert "not allowed" in test["output"] or "raised ImportError" in test["output"], test  # hidden: no message
 
 
 CASES = [
