@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 from autograder.toolkit import assert_close, check_gradients, expect_array, expect_scalar, expect_tuple, graded
 from autograder.toolkit import strategies as dst
+from autograder.toolkit.readonly import call_read_only
 
 
 @graded(points=3, function="FullyConnectedNet", hint="W_i (dims[i-1], dims[i]); b_i (dims[i],).")
@@ -38,7 +39,7 @@ def test_deep_net_against_torch(student):
         assert_close(value, grads_expected[key], name=f"grads[{key!r}]")
 
 
-@graded(points=8, function="FullyConnectedNet.loss",
+@graded(points=6, function="FullyConnectedNet.loss",
         hint="Check each layer's gradient separately, from the last backwards.")
 @settings(max_examples=5)
 @given(hidden=dst.shapes(min_dims=1, max_dims=3, min_side=2, max_side=5), seed=dst.seeds())
@@ -66,3 +67,13 @@ def test_regularisation_weights_only(student):
     grads = grads_dict(grads, params)
     assert_close(grads["b1"], grads_expected["b1"], name="grads['b1']")
     assert_close(grads["W1"], grads_expected["W1"], name="grads['W1']")
+
+
+@graded(points=1, function="FullyConnectedNet.loss", hint="Never assign into X or y: build new arrays.")
+def test_net_arguments_unmodified(student):
+    """leaves X and y unmodified"""
+    g = np.random.default_rng(11)
+    X, y = g.standard_normal((4, 2, 3)), g.integers(0, 3, 4)
+    net = make_net(student, [5], 6, 3, 0.1, net_params([6, 5, 3], seed=12))
+    call_read_only(net.loss, X, names=("X",))
+    call_read_only(net.loss, X, y, names=("X", "y"))

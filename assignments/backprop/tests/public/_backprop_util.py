@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
-from autograder.toolkit import Mismatch, RemoteObject, Student, expect_array, expect_tuple
+from autograder.toolkit import Mismatch, RemoteObject, Student, expect_array, expect_tuple, graded
 from autograder.toolkit import strategies as dst
+from autograder.toolkit.readonly import call_read_only
 
 # The parts of what the layers and losses return, named in failures.
 OUT_CACHE = ("out", "cache")
 LOSS_DX = ("loss", "dx")
 DX_DW_DB = ("dx", "dw", "db")
+
+
+# Each layer's forward arguments, and each loss's, by name.
+LAYERS = {"affine": ("x", "w", "b"), "relu": ("x",), "sigmoid": ("x",)}
+LOSSES = {"softmax_loss": ("x", "y"), "svm_loss": ("x", "y"), "mse_loss": ("pred", "target")}
+
+
+def affine(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return x.reshape(x.shape[0], -1) @ w + b
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
 def away_from_zero(values: np.ndarray, gap: float = 1e-3) -> np.ndarray:
@@ -92,3 +108,44 @@ def grads_dict(value: object, params: dict[str, np.ndarray]) -> dict[str, np.nda
         keys = sorted(value) if isinstance(value, dict) else type(value).__name__
         raise Mismatch("grads", f"expected a dict with keys {sorted(params)}, got {keys}")
     return {k: expect_array(value[k], params[k].shape, name=f"grads[{k!r}]") for k in params}
+
+
+def read_only_case(name: str, step: str | None = None):
+    """A case of an "arguments unmodified" test, credited to the function it calls: one point."""
+    function = name if step is None else f"{name}_{step}"
+    hint = ("Never assign into dout or into the arrays of the cache: they are the caller's."
+            if step == "backward" else "Never assign into an argument (x[x < 0] = 0 does): build new arrays.")
+    return pytest.param(*((name,) if step is None else (name, step)), id=function,
+                        marks=graded(points=1, function=function, hint=hint))
+
+
+def layer_inputs(layer: str, g: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """Inputs of a layer's forward pass, x of ``shape`` with zeros and both signs."""
+    x = g.standard_normal(shape)
+    x.flat[::3] = 0.0
+    if layer != "affine":
+        return (x,)
+    d, m = int(np.prod(shape[1:])), 3
+    return x, g.standard_normal((d, m)), g.standard_normal(m)
+
+
+def check_layer_read_only(student: Student, layer: str, step: str, g: np.random.Generator,
+                          shape: tuple[int, ...]) -> None:
+    """The forward pass leaves its inputs alone, or the backward pass its upstream gradient and the
+    cache the forward pass handed back (which may hold the caller's own x)."""
+    inputs = layer_inputs(layer, g, shape)
+    forward = getattr(student, f"{layer}_forward")
+    if step == "forward":
+        call_read_only(forward, *inputs, names=LAYERS[layer])
+        return
+    _, cache = expect_tuple(forward(*inputs), OUT_CACHE, name=f"{layer}_forward result",
+                            function=f"{layer}_forward")
+    out_shape = (shape[0], inputs[1].shape[1]) if layer == "affine" else shape
+    call_read_only(getattr(student, f"{layer}_backward"), g.standard_normal(out_shape), cache,
+                   names=("dout", "cache"))
+
+
+def check_loss_read_only(student: Student, loss: str, g: np.random.Generator, shape: tuple[int, int]) -> None:
+    x = g.standard_normal(shape)
+    other = g.standard_normal(shape) if loss == "mse_loss" else g.integers(0, shape[1], shape[0])
+    call_read_only(getattr(student, loss), x, other, names=LOSSES[loss])

@@ -1,14 +1,30 @@
 """Public tests: the layers and losses on ordinary inputs."""
 
 import numpy as np
-from _backprop_util import DX_DW_DB, LOSS_DX, OUT_CACHE, affine_inputs, away_from_zero, hinge_safe, scores_and_labels
+import pytest
+from _backprop_util import (
+    DX_DW_DB,
+    LAYERS,
+    LOSS_DX,
+    LOSSES,
+    OUT_CACHE,
+    affine,
+    affine_inputs,
+    away_from_zero,
+    check_layer_read_only,
+    check_loss_read_only,
+    hinge_safe,
+    read_only_case,
+    scores_and_labels,
+    sigmoid,
+)
 from hypothesis import given, settings
 
 from autograder.toolkit import assert_close, check_gradients, expect_array, expect_scalar, expect_tuple, graded
 from autograder.toolkit import strategies as dst
 
 
-@graded(points=4, function="affine_forward", hint="out = x.reshape(N, D) @ w + b")
+@graded(points=3, function="affine_forward", hint="out = x.reshape(N, D) @ w + b")
 def test_affine_forward_2d(student):
     """affine_forward on a 2-D batch"""
     g = np.random.default_rng(0)
@@ -29,50 +45,67 @@ def test_affine_forward_k_dims(student, inputs):
     assert_close(out, x.reshape(x.shape[0], -1) @ w + b, name="out")
 
 
-@graded(points=6, function="affine_backward",
+@graded(points=5, function="affine_backward",
         hint="dx = dout @ w.T reshaped like x; dw = x_flat.T @ dout; db sums over N.")
 @settings(max_examples=10)
 @given(inputs=affine_inputs(max_dims=2), seed=dst.seeds())
 def test_affine_backward_numerical(student, inputs, seed):
     """affine_backward matches numerical gradients"""
     x, w, b = inputs
-    out, cache = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result",
-                              function="affine_forward")
+    _, cache = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result",
+                            function="affine_forward")
     dout = np.random.default_rng(seed).standard_normal((x.shape[0], w.shape[1]))
     dx, dw, db = expect_tuple(student.affine_backward(dout, cache), DX_DW_DB, name="affine_backward result")
-    check_gradients(student.affine_forward, {"x": x, "w": w, "b": b}, {"x": dx, "w": dw, "b": db},
-                    dout=dout, pick=0)
+    # The numerical gradients are of the spec's formula, so only the backward pass is judged here.
+    check_gradients(affine, {"x": x, "w": w, "b": b}, {"x": dx, "w": dw, "b": db}, dout=dout)
 
 
-@graded(points=4, function="relu_backward", hint="The gradient passes where x > 0, and is 0 where x <= 0.")
+@graded(points=1, function="relu_forward", hint="out = max(0, x), element-wise.")
+@settings(max_examples=10)
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)))
+def test_relu_forward(student, x):
+    """relu_forward values, exact zeros included"""
+    x = x.copy()
+    x.flat[0] = 0.0
+    out, _ = expect_tuple(student.relu_forward(x), OUT_CACHE, name="relu_forward result")
+    assert_close(expect_array(out, x.shape, name="out"), np.maximum(x, 0), name="out")
+
+
+@graded(points=3, function="relu_backward", hint="The gradient passes where x > 0, and is 0 where x <= 0.")
 @settings(max_examples=10)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)), seed=dst.seeds())
-def test_relu(student, x, seed):
-    """relu_forward and relu_backward, gradient 0 at exactly 0"""
+def test_relu_backward(student, x, seed):
+    """relu_backward, gradient 0 at exactly 0"""
     x = away_from_zero(x)
     x.flat[0] = 0.0
-    out, cache = expect_tuple(student.relu_forward(x), OUT_CACHE, name="relu_forward result", function="relu_forward")
-    assert_close(expect_array(out, x.shape, name="out"), np.maximum(x, 0), name="out", function="relu_forward")
+    _, cache = expect_tuple(student.relu_forward(x), OUT_CACHE, name="relu_forward result", function="relu_forward")
     dout = np.random.default_rng(seed).standard_normal(x.shape)
     dx = expect_array(student.relu_backward(dout, cache), x.shape, name="dx")
     assert_close(dx, dout * (x > 0), name="dx")
 
 
-@graded(points=4, function="sigmoid_backward", hint="With s = sigmoid(x), ds/dx = s * (1 - s).")
+@graded(points=1, function="sigmoid_forward", hint="sigmoid(x) = 1 / (1 + exp(-x)).")
+@settings(max_examples=10)
+@given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0))
+def test_sigmoid_forward(student, x):
+    """sigmoid_forward values"""
+    out, _ = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result")
+    assert_close(expect_array(out, x.shape, name="out"), sigmoid(x), name="out")
+
+
+@graded(points=2, function="sigmoid_backward", hint="With s = sigmoid(x), ds/dx = s * (1 - s).")
 @settings(max_examples=10)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0), seed=dst.seeds())
-def test_sigmoid(student, x, seed):
-    """sigmoid_forward values and sigmoid_backward against numerical gradients"""
-    out, cache = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result",
-                              function="sigmoid_forward")
-    assert_close(expect_array(out, x.shape, name="out"), 1 / (1 + np.exp(-x)), name="out",
-                 function="sigmoid_forward")
+def test_sigmoid_backward(student, x, seed):
+    """sigmoid_backward against numerical gradients"""
+    _, cache = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result",
+                            function="sigmoid_forward")
     dout = np.random.default_rng(seed).standard_normal(x.shape)
     dx = student.sigmoid_backward(dout, cache)
-    check_gradients(student.sigmoid_forward, {"x": x}, {"x": dx}, dout=dout, pick=0)
+    check_gradients(sigmoid, {"x": x}, {"x": dx}, dout=dout)
 
 
-@graded(points=5, function="softmax_loss", hint="loss = mean of -log softmax(x)[i, y_i]; dx = (softmax - onehot) / N.")
+@graded(points=4, function="softmax_loss", hint="loss = mean of -log softmax(x)[i, y_i]; dx = (softmax - onehot) / N.")
 @settings(max_examples=15)
 @given(data=scores_and_labels())
 def test_softmax_loss(student, data):
@@ -85,7 +118,7 @@ def test_softmax_loss(student, data):
     check_gradients(student.softmax_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0)
 
 
-@graded(points=3, function="softmax_loss", hint="Softmax does not change when a constant is added to a row.")
+@graded(points=2, function="softmax_loss", hint="Softmax does not change when a constant is added to a row.")
 @settings(max_examples=10)
 @given(data=scores_and_labels(), seed=dst.seeds())
 def test_softmax_shift_invariance(student, data, seed):
@@ -124,3 +157,16 @@ def test_mse_loss(student, pred, seed):
     loss, dpred = expect_tuple(student.mse_loss(pred, target), ("loss", "dpred"), name="mse_loss result")
     assert_close(expect_scalar(loss, name="loss"), 0.5 * np.sum((pred - target) ** 2) / pred.shape[0], name="loss")
     check_gradients(student.mse_loss, {"pred": pred}, {"pred": dpred}, extra={"target": target}, pick=0)
+
+
+@pytest.mark.parametrize(("layer", "step"), [read_only_case(layer, step) for layer in LAYERS
+                                             for step in ("forward", "backward")])
+def test_layer_arguments_unmodified(student, layer, step):
+    """leaves its arguments unmodified (a backward pass: dout and the cache too)"""
+    check_layer_read_only(student, layer, step, np.random.default_rng(0), (3, 4))
+
+
+@pytest.mark.parametrize("loss", [read_only_case(loss) for loss in LOSSES])
+def test_loss_arguments_unmodified(student, loss):
+    """leaves its arguments unmodified"""
+    check_loss_read_only(student, loss, np.random.default_rng(1), (5, 4))

@@ -1,9 +1,12 @@
 """Hidden tests of the convolution: torch.nn.functional.conv2d as the oracle, and properties."""
 
 import numpy as np
+import pytest
 from _conv_backprop_hidden import conv
 from _conv_backprop_util import (
+    CONV_READ_ONLY,
     ConvGeometry,
+    check_conv_read_only,
     common_conv_geometries,
     conv_forward,
     conv_geometries,
@@ -35,7 +38,7 @@ def check_backward(student, g: ConvGeometry, seed: int) -> None:
     assert_close(db, eb, name="db", function=BACKWARD)
 
 
-@graded(points=5, function=FORWARD)
+@graded(points=4, function=FORWARD)
 @settings(max_examples=15)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_forward_common_oracle(student, g, seed):
@@ -85,7 +88,7 @@ def test_conv_forward_extreme_oracle(student, g, seed):
     check_forward(student, g, seed)
 
 
-@graded(points=5, function=BACKWARD)
+@graded(points=4, function=BACKWARD)
 @settings(max_examples=15)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_backward_common_oracle(student, g, seed):
@@ -93,7 +96,7 @@ def test_conv_backward_common_oracle(student, g, seed):
     check_backward(student, g, seed)
 
 
-@graded(points=6, function=BACKWARD,
+@graded(points=5, function=BACKWARD,
         hint="Output (i, j) read the padded input from row i*stride, column j*stride: so does its gradient.")
 @settings(max_examples=20)
 @given(g=conv_geometries(strides=(2, 3), pads=(1, 2, 3)), seed=dst.seeds())
@@ -117,3 +120,11 @@ def test_conv_backward_no_pad_oracle(student, g, seed):
 def test_conv_backward_overlapping_floored_oracle(student, g, seed):
     """conv_backward_naive equals torch's gradients: overlapping fields, large pads, floored sizes"""
     check_backward(student, g, seed)
+
+
+@pytest.mark.parametrize("step", CONV_READ_ONLY)
+@settings(max_examples=8)
+@given(g=conv_geometries(), seed=dst.seeds())
+def test_conv_arguments_unmodified_any_geometry(student, step, g, seed):
+    """leaves its arguments unmodified, any stride and pad (the backward pass: dout and the cache too)"""
+    check_conv_read_only(student, g, seed, step)

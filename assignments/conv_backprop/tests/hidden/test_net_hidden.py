@@ -22,7 +22,7 @@ def check_gradients_oracle(student, g: NetGeometry, reg: float, seed: int) -> No
         assert_close(grads[key], expected[key], name=f"grads[{key!r}]", function=LOSS)
 
 
-@graded(points=4, function=LOSS)
+@graded(points=3, function=LOSS)
 @settings(max_examples=12)
 @given(g=net_geometries(), reg=st.sampled_from([0.0, 0.3]), seed=dst.seeds())
 def test_net_scores_and_loss_oracle(student, g, reg, seed):
@@ -51,6 +51,15 @@ def test_net_gradients_odd_filters_oracle(student, g, reg, seed):
 def test_net_gradients_even_filters_oracle(student, g, seed):
     """ThreeLayerConvNet.loss: gradients equal torch's, even filter sizes (odd-sized conv outputs)"""
     check_gradients_oracle(student, g, 0.5, seed)
+
+
+@graded(points=1, function=LOSS, hint="Hp = Wp = 1 is a valid size: the pool keeps one window.")
+def test_net_smallest_input_oracle(student):
+    """ThreeLayerConvNet.loss: gradients equal torch's on the smallest inputs, pooled to 1 x 1"""
+    for filter_size in (1, 2, 3, 4, 5):
+        side = filter_size + 1 - 2 * ((filter_size - 1) // 2)  # a conv output of 2, pooled to 1
+        g = NetGeometry(n=2, c=2, h=side, w=side, filters=2, filter_size=filter_size, hidden=3, classes=3)
+        check_gradients_oracle(student, g, 0.2, seed=filter_size)
 
 
 @graded(points=1, function=LOSS)

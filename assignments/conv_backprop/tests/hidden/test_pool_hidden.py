@@ -1,8 +1,17 @@
 """Hidden tests of max pooling: torch.nn.functional.max_pool2d as the oracle, and routing."""
 
 import numpy as np
+import pytest
 from _conv_backprop_hidden import max_pool
-from _conv_backprop_util import PoolGeometry, pool_forward, pool_geometries, pool_gradient, pool_input
+from _conv_backprop_util import (
+    POOL_READ_ONLY,
+    PoolGeometry,
+    check_pool_read_only,
+    pool_forward,
+    pool_geometries,
+    pool_gradient,
+    pool_input,
+)
 from hypothesis import given, settings
 
 from autograder.toolkit import assert_close, graded
@@ -18,7 +27,7 @@ def check_backward(student, g: PoolGeometry, seed: int) -> None:
     assert_close(dx, expected, name="dx", function=BACKWARD)
 
 
-@graded(points=3, function=FORWARD)
+@graded(points=2, function=FORWARD)
 @settings(max_examples=20)
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_forward_oracle(student, g, seed):
@@ -37,7 +46,7 @@ def test_pool_backward_disjoint_oracle(student, g, seed):
     check_backward(student, g, seed)
 
 
-@graded(points=5, function=BACKWARD,
+@graded(points=4, function=BACKWARD,
         hint="Overlapping windows can share a maximum: add their gradients (+=), do not overwrite.")
 @settings(max_examples=20)
 @given(g=pool_geometries(overlapping=True), seed=dst.seeds())
@@ -64,3 +73,11 @@ def test_pool_backward_routes_to_maxima(student, g, seed):
                  floor=1e-12, function=BACKWARD)
     assert_close(dx.sum(axis=(2, 3)), dout.sum(axis=(2, 3)), name="dx summed over each channel",
                  function=BACKWARD)
+
+
+@pytest.mark.parametrize("step", POOL_READ_ONLY)
+@settings(max_examples=8)
+@given(g=pool_geometries(overlapping=True), seed=dst.seeds())
+def test_pool_arguments_unmodified_overlapping(student, step, g, seed):
+    """leaves its arguments unmodified, overlapping windows (the backward pass: dout and the cache too)"""
+    check_pool_read_only(student, g, seed, step)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
-from autograder.toolkit import expect_array, expect_scalar, expect_tuple
+from autograder.toolkit import expect_array, expect_scalar, expect_tuple, graded
 from autograder.toolkit import strategies as dst
+from autograder.toolkit.readonly import call_read_only
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,37 @@ def conv_inputs(g: ConvGeometry, seed: int) -> dict[str, np.ndarray]:
     }
 
 
+def conv_by_taps(x: np.ndarray, w: np.ndarray, b: np.ndarray, conv_param: dict) -> np.ndarray:
+    """The definition, one filter tap at a time: tap (c, k, l) of filter f reads the padded input
+    from row i * stride + k, column j * stride + l, for output (i, j). The harness' own forward pass,
+    so that a backward test's numerical gradients never depend on the submission's."""
+    s, p = conv_param["stride"], conv_param["pad"]
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    f, c, hh, ww = w.shape
+    out_h, out_w = 1 + (xp.shape[2] - hh) // s, 1 + (xp.shape[3] - ww) // s
+    out = np.broadcast_to(b[None, :, None, None], (x.shape[0], f, out_h, out_w)).copy()
+    for k in range(hh):
+        for l in range(ww):
+            shifted = xp[:, :, k : k + s * out_h : s, l : l + s * out_w : s]
+            out += np.einsum("nchw,fc->nfhw", shifted, w[:, :, k, l])
+    return out
+
+
 def conv_forward(student: Any, g: ConvGeometry, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
     """Calls the submission's conv_forward_naive and checks the output's type and shape."""
     fn = "conv_forward_naive"
     out, cache = expect_tuple(student.conv_forward_naive(x, w, b, g.conv_param), ("out", "cache"),
                               name=f"{fn} result", function=fn)
     return expect_array(out, (g.n, g.f, g.out_h, g.out_w), name="out", function=fn), cache
+
+
+def conv_cache(student: Any, g: ConvGeometry, data: dict[str, np.ndarray]) -> Any:
+    """The cache of the submission's forward pass, for a backward test: only its form is checked,
+    the forward's output being the forward tests' business."""
+    fn = "conv_forward_naive"
+    _, cache = expect_tuple(student.conv_forward_naive(data["x"], data["w"], data["b"], g.conv_param),
+                            ("out", "cache"), name=f"{fn} result", function=fn)
+    return cache
 
 
 def conv_backward(student: Any, g: ConvGeometry, dout: np.ndarray, cache: Any) -> tuple:
@@ -171,12 +198,15 @@ def conv_backward(student: Any, g: ConvGeometry, dout: np.ndarray, cache: Any) -
             expect_array(db, (g.f,), name="db", function=fn))
 
 
+def conv_dout(g: ConvGeometry, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed + 1).standard_normal((g.n, g.f, g.out_h, g.out_w))
+
+
 def conv_gradients(student: Any, g: ConvGeometry, seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, tuple]:
     """The inputs (``conv_inputs(g, seed)``), an upstream gradient and the submission's (dx, dw, db)."""
     data = conv_inputs(g, seed)
-    _, cache = conv_forward(student, g, data["x"], data["w"], data["b"])
-    dout = np.random.default_rng(seed + 1).standard_normal((g.n, g.f, g.out_h, g.out_w))
-    return data, dout, conv_backward(student, g, dout, cache)
+    dout = conv_dout(g, seed)
+    return data, dout, conv_backward(student, g, dout, conv_cache(student, g, data))
 
 
 # The smallest distance between two pooling inputs: every window has one maximum, that far above the rest.
@@ -199,15 +229,25 @@ def pool_backward(student: Any, g: PoolGeometry, dout: np.ndarray, cache: Any) -
     return expect_array(dx, (g.n, g.c, g.h, g.w), name="dx", function="max_pool_backward_naive")
 
 
+def pool_dout(g: PoolGeometry, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed + 1).standard_normal((g.n, g.c, g.out_h, g.out_w))
+
+
+def pool_cache(student: Any, g: PoolGeometry, x: np.ndarray) -> Any:
+    """The cache of the submission's forward pass, for a backward test (only its form is checked)."""
+    fn = "max_pool_forward_naive"
+    _, cache = expect_tuple(student.max_pool_forward_naive(x, g.pool_param), ("out", "cache"),
+                            name=f"{fn} result", function=fn)
+    return cache
+
+
 def pool_gradient(student: Any, g: PoolGeometry, seed: int,
                   dout: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The input (``pool_input(g, seed)``), the upstream gradient (``dout``, or standard normal) and
     the submission's dx."""
     x = pool_input(g, seed)
-    _, cache = pool_forward(student, g, x)
-    if dout is None:
-        dout = np.random.default_rng(seed + 1).standard_normal((g.n, g.c, g.out_h, g.out_w))
-    return x, dout, pool_backward(student, g, dout, cache)
+    dout = pool_dout(g, seed) if dout is None else dout
+    return x, dout, pool_backward(student, g, dout, pool_cache(student, g, x))
 
 
 def window_max(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
@@ -303,3 +343,41 @@ def net_loss(net: Any, g: NetGeometry, X: np.ndarray, y: np.ndarray) -> tuple[fl
 def net_data(g: NetGeometry, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.standard_normal((g.n, g.c, g.h, g.w)), rng.integers(0, g.classes, g.n)
+
+
+def check_conv_read_only(student: Any, g: ConvGeometry, seed: int, step: str) -> None:
+    """conv_forward_naive leaves x, w, b and conv_param alone; conv_backward_naive dout and the
+    cache the forward pass handed back (which may hold the caller's x, w and conv_param)."""
+    data = conv_inputs(g, seed)
+    if step == "forward":
+        call_read_only(student.conv_forward_naive, data["x"], data["w"], data["b"], g.conv_param,
+                       names=("x", "w", "b", "conv_param"))
+        return
+    call_read_only(student.conv_backward_naive, conv_dout(g, seed), conv_cache(student, g, data),
+                   names=("dout", "cache"))
+
+
+def check_pool_read_only(student: Any, g: PoolGeometry, seed: int, step: str) -> None:
+    """As ``check_conv_read_only``, for max pooling."""
+    x = pool_input(g, seed)
+    if step == "forward":
+        call_read_only(student.max_pool_forward_naive, x, g.pool_param, names=("x", "pool_param"))
+        return
+    call_read_only(student.max_pool_backward_naive, pool_dout(g, seed), pool_cache(student, g, x),
+                   names=("dout", "cache"))
+
+
+def _read_only_cases(forward: str, backward: str, forward_hint: str, backward_hint: str) -> list:
+    """The two cases of an "arguments unmodified" test, each credited to the function it calls."""
+    return [pytest.param("forward", id=forward, marks=graded(points=1, function=forward, hint=forward_hint)),
+            pytest.param("backward", id=backward, marks=graded(points=1, function=backward, hint=backward_hint))]
+
+
+CONV_READ_ONLY = _read_only_cases(
+    "conv_forward_naive", "conv_backward_naive",
+    "Pad into a new array (np.pad); never change x, w, b or conv_param.",
+    "The cache holds the caller's arrays and conv_param: only read them.")
+POOL_READ_ONLY = _read_only_cases(
+    "max_pool_forward_naive", "max_pool_backward_naive",
+    "Never change x or pool_param: build new arrays.",
+    "The cache holds the caller's x and pool_param: only read them.")

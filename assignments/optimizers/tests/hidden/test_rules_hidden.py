@@ -4,6 +4,7 @@ The gradient at each step comes from a noisy convex quadratic evaluated at the w
 returned, so the trajectories interact with the updates as in training; only w is compared.
 """
 
+import pytest
 from _optimizers_hidden import torch_trajectory
 from _optimizers_util import RULES, assert_dw_unmodified, assert_trajectory, log_uniform, quadratic, trajectory
 from hypothesis import given, settings
@@ -54,7 +55,7 @@ def test_sgd_weight_decay_against_torch(student, data, lr, wd, seed):
     compare(student, "sgd", {"learning_rate": lr, "weight_decay": wd}, seed, data.draw(stable_scale(lr)))
 
 
-@graded(points=4, function="sgd_momentum", hint="v = momentum * v - learning_rate * dw; next_w = w + v.")
+@graded(points=3, function="sgd_momentum", hint="v = momentum * v - learning_rate * dw; next_w = w + v.")
 @settings(max_examples=10)
 @given(data=st.data(), lr=learning_rates, mu=st.floats(0.0, 0.99), seed=dst.seeds())
 def test_momentum_against_torch(student, data, lr, mu, seed):
@@ -62,7 +63,7 @@ def test_momentum_against_torch(student, data, lr, mu, seed):
     compare(student, "sgd_momentum", {"learning_rate": lr, "momentum": mu}, seed, data.draw(stable_scale(lr)))
 
 
-@graded(points=4, function="sgd_momentum",
+@graded(points=3, function="sgd_momentum",
         hint="Nesterov: next_w = w + momentum * v_new - learning_rate * dw (v_new after this step's update).")
 @settings(max_examples=10)
 @given(data=st.data(), lr=learning_rates, mu=st.floats(0.05, 0.99), seed=dst.seeds())
@@ -87,7 +88,7 @@ def test_momentum_weight_decay_against_torch(student, data, lr, mu, wd, nesterov
 
 # decay_rate 0 makes RMSProp sign-SGD, whose step flips discontinuously as a gradient crosses 0: two
 # correct implementations then part ways on rounding alone. From 0.5 up the average keeps a memory.
-@graded(points=6, function="rmsprop",
+@graded(points=4, function="rmsprop",
         hint="decay_rate weighs the old average; epsilon goes outside the square root.")
 @settings(max_examples=12)
 @given(lr=learning_rates, rho=st.floats(0.5, 0.999), eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
@@ -96,7 +97,7 @@ def test_rmsprop_against_torch(student, lr, rho, eps, scale, seed):
     compare(student, "rmsprop", {"learning_rate": lr, "decay_rate": rho, "epsilon": eps}, seed, scale)
 
 
-@graded(points=5, function="adagrad", hint="Accumulate dw**2 over all steps; epsilon outside the square root.")
+@graded(points=4, function="adagrad", hint="Accumulate dw**2 over all steps; epsilon outside the square root.")
 @settings(max_examples=10)
 @given(lr=learning_rates, eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
 def test_adagrad_against_torch(student, lr, eps, scale, seed):
@@ -108,7 +109,7 @@ betas1 = st.floats(0.0, 0.99)
 betas2 = st.floats(0.5, 0.9999)
 
 
-@graded(points=7, function="adam",
+@graded(points=5, function="adam",
         hint="t starts at 0 and is incremented before use; bias-correct both moments; epsilon outside the root.")
 @settings(max_examples=12)
 @given(lr=learning_rates, b1=betas1, b2=betas2, eps=epsilons, scale=adaptive_scales, seed=dst.seeds())
@@ -127,7 +128,7 @@ def test_adam_weight_decay_against_torch(student, lr, b1, b2, wd, scale, seed):
     compare(student, "adam", config, seed, scale)
 
 
-@graded(points=7, function="adamw",
+@graded(points=5, function="adamw",
         hint="Shrink w by (1 - learning_rate * weight_decay) before the Adam step; the decay never enters m or v.")
 @settings(max_examples=12)
 @given(lr=learning_rates, b1=betas1, b2=betas2, eps=epsilons, wd=log_uniform(1e-4, 1.0), scale=adaptive_scales,
@@ -140,18 +141,15 @@ def test_adamw_against_torch(student, lr, b1, b2, eps, wd, scale, seed):
 
 # -- defaults and arguments -----------------------------------------------------------------------
 
-@graded(points=3, hint="With config=None every hyperparameter takes its documented default.")
-def test_defaults_against_torch(student):
-    """every rule with config=None follows torch.optim with the documented defaults"""
-    for i, rule in enumerate(RULES):
-        compare(student, rule, None, seed=100 + i, scale=1.0)
-
-
-@graded(points=2, hint="Fill in each missing hyperparameter separately (config.setdefault), keeping the given ones.")
-def test_partial_config_against_torch(student):
-    """every rule given only a learning rate uses the defaults for the rest"""
-    for i, rule in enumerate(RULES):
-        compare(student, rule, {"learning_rate": 0.02}, seed=200 + i, scale=1.0)
+@pytest.mark.parametrize("rule", [pytest.param(rule, id=rule, marks=graded(
+    points=1, function=rule, hint="Each missing hyperparameter (all of them with config=None) takes its documented "
+                                  "default, separately: keep the given ones (config.setdefault)."))
+    for rule in RULES])
+def test_defaults_against_torch(student, rule):
+    """with config=None, and given only a learning rate, follows torch.optim with the documented defaults"""
+    seed = 100 + RULES.index(rule)
+    compare(student, rule, None, seed=seed, scale=1.0)
+    compare(student, rule, {"learning_rate": 0.02}, seed=seed + 100, scale=1.0)
 
 
 ALL_OPTIONS = {
@@ -164,10 +162,11 @@ ALL_OPTIONS = {
 }
 
 
-@graded(points=2, hint="dw belongs to the caller: compute new arrays from it instead of assigning into it.")
-def test_dw_unmodified_with_every_option(student):
-    """no rule modifies dw on any step, whatever options are set"""
+@pytest.mark.parametrize("rule", [pytest.param(rule, id=rule, marks=graded(
+    points=1, function=rule, hint="dw belongs to the caller: compute new arrays from it instead of assigning into it."))
+    for rule in RULES])
+def test_dw_unmodified_with_every_option(student, rule):
+    """does not modify dw on any step, whatever options are set"""
     w0, problem = quadratic(9, (4, 3), 5)
-    for rule in RULES:
-        # Only dw is judged here, so every call gets the same w (the rule's state still moves on).
-        assert_dw_unmodified(student, rule, w0, [problem.gradient(w0, t) for t in range(5)], dict(ALL_OPTIONS[rule]))
+    # Only dw is judged here, so every call gets the same w (the rule's state still moves on).
+    assert_dw_unmodified(student, rule, w0, [problem.gradient(w0, t) for t in range(5)], dict(ALL_OPTIONS[rule]))

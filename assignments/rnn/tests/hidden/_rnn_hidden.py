@@ -84,32 +84,58 @@ def torch_clip(grads: Grads, max_norm: float) -> tuple[float, Grads]:
     return float(total), {k: p.grad.numpy() for k, p in params.items()}
 
 
-def check_against_torch(student: Student, p: dict[str, Any], layer: str, names: tuple[str, ...] = NAMES) -> None:
-    """``<layer>_forward``'s h and ``<layer>_backward``'s named gradients against torch."""
-    expected_h, expected = torch_sequence(layer, **sequence_inputs(p), dh=p["dh"])
+def check_forward_against_torch(student: Student, p: dict[str, Any], layer: str) -> None:
+    """``<layer>_forward``'s h against torch."""
+    expected_h, _ = torch_sequence(layer, **sequence_inputs(p), dh=p["dh"])
     h, _ = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
-    assert_close(expect_array(h, expected_h.shape, name="h"), expected_h, name="h", function=f"{layer}_forward")
-    if not names:
-        return
+    assert_close(expect_array(h, expected_h.shape, name="h"), expected_h, name="h")
+
+
+def check_backward_against_torch(student: Student, p: dict[str, Any], layer: str) -> None:
+    """``<layer>_backward``'s gradients against torch, on the cache of the submission's forward pass
+    (whose h only the forward tests judge)."""
+    _, expected = torch_sequence(layer, **sequence_inputs(p), dh=p["dh"])
     grads = dict(zip(NAMES, sequence_gradients(student, layer, p)))
-    for k in names:
-        got = expect_array(grads[k], p[k].shape, name=f"d{k}", function=f"{layer}_backward")
-        assert_close(got, expected[k], name=f"d{k}", function=f"{layer}_backward")
+    for k in NAMES:
+        assert_close(expect_array(grads[k], p[k].shape, name=f"d{k}"), expected[k], name=f"d{k}")
+
+
+def torch_step(layer: str, inputs: dict[str, np.ndarray],
+               upstream: tuple[np.ndarray, ...]) -> tuple[list[np.ndarray], Grads]:
+    """One step's outputs (next_h, and the LSTM's next_c) and the gradients of their sum weighted by
+    ``upstream``, by torch autograd on the spec's formula."""
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in inputs.items()}
+    a = t["x"] @ t["Wx"] + t["prev_h"] @ t["Wh"] + t["b"]
+    if layer == "rnn":
+        outputs = [torch.tanh(a)]
+    else:
+        i, f, o, g = a.chunk(4, dim=1)
+        c = torch.sigmoid(f) * t["prev_c"] + torch.sigmoid(i) * torch.tanh(g)
+        outputs = [torch.sigmoid(o) * torch.tanh(c), c]
+    sum((out * torch.tensor(u)).sum() for out, u in zip(outputs, upstream)).backward()
+    return [out.detach().numpy() for out in outputs], {k: v.grad.numpy() for k, v in t.items()}
 
 
 def saturate(p: dict[str, Any], seed: int, weight: float = 950.0) -> dict[str, Any]:
     """Every other column of the pre-activations (so half of each LSTM gate block) driven to
-    |a| between about 475 and 1e3, past where exp overflows (709): the first input feature has
-    magnitude 0.5 to 1 and a weight of +-``weight`` into those columns; the other terms add a few."""
+    |a| between about 475 and 1e3, past where exp overflows (709): the first input feature (of the
+    sequence ``x`` and of the step's ``xt``) has magnitude 0.5 to 1 and a weight of +-``weight`` into
+    those columns; the other terms add a few. One column in four of the others, all its weights
+    zeroed, gets a pre-activation of exactly +-1e3 (the bound itself) from its bias."""
     p = dict(p)
     g = np.random.default_rng(seed)
     width = p["Wx"].shape[1]
     big = np.arange(width) % 2 == 0
-    x = p["x"].copy()
-    x[..., 0] = g.choice([-1.0, 1.0], x.shape[:-1]) * g.uniform(0.5, 1.0, x.shape[:-1])
-    p["x"] = x
-    p["Wx"] = p["Wx"].copy()
+    bound = np.arange(width) % 4 == 1
+    for key in ("x", "xt"):
+        x = p[key].copy()
+        x[..., 0] = g.choice([-1.0, 1.0], x.shape[:-1]) * g.uniform(0.5, 1.0, x.shape[:-1])
+        p[key] = x
+    p["Wx"], p["Wh"], p["b"] = p["Wx"].copy(), p["Wh"].copy(), p["b"].copy()
     p["Wx"][0, big] = g.choice([-1.0, 1.0], int(big.sum())) * weight
+    p["Wx"][:, bound] = 0.0
+    p["Wh"][:, bound] = 0.0
+    p["b"][bound] = np.where(np.arange(int(bound.sum())) % 2 == 0, 1e3, -1e3)
     return p
 
 

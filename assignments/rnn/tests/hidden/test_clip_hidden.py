@@ -26,7 +26,7 @@ def clip_against_torch(student, grads: dict[str, np.ndarray], factor: float) -> 
     return expected, expect_arrays(report["dict_values"], shapes_of(grads), name="grads[{!r}]")
 
 
-@graded(points=4, function="clip_grad_norm",
+@graded(points=2, function="clip_grad_norm",
         hint="One norm over all the arrays together, not one per array; coef = max_norm / (total_norm + 1e-6).")
 @settings(max_examples=10)
 @given(seed=dst.seeds(), count=dst.sizes(max_value=6), fraction=st.sampled_from([0.01, 0.2, 0.5, 0.9]))
@@ -57,7 +57,7 @@ def test_clip_scales_the_same_array_objects(student):
             assert_close(got[k], expected[k], name=f"the caller's array {k!r}", rtol=1e-9)
 
 
-@graded(points=3, function="clip_grad_norm", hint="When max_norm / (total_norm + 1e-6) >= 1, change nothing.")
+@graded(points=2, function="clip_grad_norm", hint="When max_norm / (total_norm + 1e-6) >= 1, change nothing.")
 @settings(max_examples=8)
 @given(seed=dst.seeds(), count=dst.sizes(max_value=5), factor=st.sampled_from([1.5, 4.0, 1e3]))
 def test_clip_below_threshold_changes_nothing(student, seed, count, factor):

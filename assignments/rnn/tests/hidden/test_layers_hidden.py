@@ -1,21 +1,19 @@
 """Hidden tests for word embeddings, the temporal affine layer and the temporal softmax loss: torch
-as the oracle, masks that hide whole sequences, normalisation by N, extreme scores, arguments left
-alone."""
+as the oracle, masks that hide whole sequences, normalisation by N, extreme scores."""
 
 import numpy as np
 from _rnn_hidden import torch_embedding, torch_temporal_affine, torch_temporal_softmax_loss
 from _rnn_util import call_checked
 from hypothesis import given, settings
 
-from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_scalar, graded
+from autograder.toolkit import assert_close, expect_array, expect_scalar, graded
 from autograder.toolkit import strategies as dst
 
 
 def check_embedding(student, x: np.ndarray, W: np.ndarray, dout: np.ndarray) -> None:
-    expected_out, expected_dW = torch_embedding(x, W, dout)
-    out, cache = call_checked(student, "word_embedding_forward", x, W)
-    assert_close(expect_array(out, expected_out.shape, name="out"), expected_out, name="out",
-                 function="word_embedding_forward")
+    _, expected_dW = torch_embedding(x, W, dout)
+    # Only the cache of the forward pass is used: its output is the forward tests' business.
+    _, cache = call_checked(student, "word_embedding_forward", x, W)
     dW = expect_array(student.word_embedding_backward(dout, cache), W.shape, name="dW")
     assert_close(dW, expected_dW, name="dW", rtol=1e-12)
 
@@ -28,10 +26,10 @@ def check_loss(student, x: np.ndarray, y: np.ndarray, mask: np.ndarray, loss_flo
     assert_close(expect_array(dx, x.shape, name="dx"), expected_dx, name="dx", floor=dx_floor)
 
 
-@graded(points=2, function="word_embedding_backward",
+@graded(points=1, function="word_embedding_backward",
         hint="dW has W's shape (V, D), whatever the largest index in x; x may be any integer dtype.")
 def test_embedding_vocabulary_and_index_dtypes(student):
-    """word embeddings with unused words and int16, int32, int64 or uint8 indices"""
+    """word_embedding_backward with unused words and int16, int32, int64 or uint8 indices"""
     g = np.random.default_rng(31)
     W = g.standard_normal((12, 3))
     for dtype in (np.int64, np.int32, np.int16, np.uint8):
@@ -39,7 +37,7 @@ def test_embedding_vocabulary_and_index_dtypes(student):
         check_embedding(student, x, W, g.standard_normal((3, 4, 3)))
 
 
-@graded(points=2, function="word_embedding_backward",
+@graded(points=1, function="word_embedding_backward",
         hint="Use np.add.at(dW, x, dout): it accumulates repeated indices.")
 @settings(max_examples=8)
 @given(n=dst.sizes(max_value=4), t=dst.sizes(min_value=2, max_value=6), v=dst.sizes(max_value=3), seed=dst.seeds())
@@ -49,46 +47,22 @@ def test_embedding_many_repeats(student, n, t, v, seed):
     check_embedding(student, g.integers(0, v, (n, t)), g.standard_normal((v + 2, 3)), g.standard_normal((n, t, 3)))
 
 
-@graded(points=1, function="word_embedding_forward", hint="Never assign into x, W or dout.")
-def test_embedding_arguments_unmodified(student):
-    """word_embedding_forward and _backward leave their arguments alone"""
-    g = np.random.default_rng(32)
-    x, W, dout = g.integers(0, 5, (3, 4)), g.standard_normal((5, 2)), g.standard_normal((3, 4, 2))
-    (_, cache), args, _ = student.call_echo("word_embedding_forward", x.copy(), W.copy())
-    assert_unmodified({"x": x, "W": W}, dict(zip("xW", args)))
-    _, args, _ = student.call_echo("word_embedding_backward", dout.copy(), cache)
-    assert_unmodified({"dout": dout}, {"dout": args[0]}, function="word_embedding_backward")
-
-
-@graded(points=2, function="temporal_affine_backward", hint="db sums over batch and time; dw over both too.")
+@graded(points=1, function="temporal_affine_backward", hint="db sums over batch and time; dw over both too.")
 @settings(max_examples=8)
 @given(n=dst.sizes(max_value=5), t=dst.sizes(max_value=6), d=dst.sizes(max_value=6), m=dst.sizes(max_value=6),
        seed=dst.seeds())
 def test_temporal_affine_against_torch(student, n, t, d, m, seed):
-    """temporal affine forward and backward match torch"""
+    """temporal_affine_backward matches torch"""
     g = np.random.default_rng(seed)
     x, w, b, dout = (g.standard_normal(s) for s in ((n, t, d), (d, m), (m,), (n, t, m)))
-    expected_out, expected = torch_temporal_affine(x, w, b, dout)
-    out, cache = call_checked(student, "temporal_affine_forward", x, w, b)
-    assert_close(expect_array(out, (n, t, m), name="out"), expected_out, name="out",
-                 function="temporal_affine_forward")
+    _, expected = torch_temporal_affine(x, w, b, dout)
+    _, cache = call_checked(student, "temporal_affine_forward", x, w, b)
     grads = call_checked(student, "temporal_affine_backward", dout, cache)
     for k, value, got in zip("xwb", (x, w, b), grads):
         assert_close(expect_array(got, value.shape, name=f"d{k}"), expected[k], name=f"d{k}")
 
 
-@graded(points=1, function="temporal_affine_forward", hint="Never assign into x, w, b or dout.")
-def test_temporal_affine_arguments_unmodified(student):
-    """temporal_affine_forward and _backward leave their arguments alone"""
-    g = np.random.default_rng(33)
-    x, w, b, dout = (g.standard_normal(s) for s in ((2, 3, 4), (4, 5), (5,), (2, 3, 5)))
-    (_, cache), args, _ = student.call_echo("temporal_affine_forward", x.copy(), w.copy(), b.copy())
-    assert_unmodified({"x": x, "w": w, "b": b}, dict(zip("xwb", args)))
-    _, args, _ = student.call_echo("temporal_affine_backward", dout.copy(), cache)
-    assert_unmodified({"dout": dout}, {"dout": args[0]}, function="temporal_affine_backward")
-
-
-@graded(points=3, function="temporal_softmax_loss",
+@graded(points=2, function="temporal_softmax_loss",
         hint="A sequence whose mask is all False adds nothing to the loss and gets a zero gradient.")
 @settings(max_examples=8)
 @given(n=dst.sizes(min_value=2, max_value=5), t=dst.sizes(max_value=5), v=dst.sizes(min_value=2, max_value=6),
@@ -112,7 +86,7 @@ def test_softmax_loss_normalised_by_batch_size(student):
         check_loss(student, x, y, np.ones((n, t), dtype=bool))
 
 
-@graded(points=3, function="temporal_softmax_loss",
+@graded(points=2, function="temporal_softmax_loss",
         hint="Subtract each row's maximum before exponentiating, or use log-sum-exp.")
 @settings(max_examples=8)
 @given(n=dst.sizes(max_value=4), t=dst.sizes(max_value=4), v=dst.sizes(min_value=2, max_value=6), seed=dst.seeds())
@@ -127,19 +101,10 @@ def test_softmax_loss_extreme_scores(student, n, t, v, seed):
     check_loss(student, x, y, mask, loss_floor=1e-4, dx_floor=1e-9)
 
 
-@graded(points=2, function="temporal_softmax_loss", hint="dx = mask * (softmax(x) - onehot(y)) / N.")
+@graded(points=1, function="temporal_softmax_loss", hint="dx = mask * (softmax(x) - onehot(y)) / N.")
 @settings(max_examples=10)
 @given(n=dst.sizes(max_value=5), t=dst.sizes(max_value=6), v=dst.sizes(min_value=2, max_value=8), seed=dst.seeds())
 def test_softmax_loss_against_torch(student, n, t, v, seed):
     """temporal_softmax_loss matches torch's cross-entropy over many shapes and masks"""
     g = np.random.default_rng(seed)
     check_loss(student, 3.0 * g.standard_normal((n, t, v)), g.integers(0, v, (n, t)), g.random((n, t)) < 0.6)
-
-
-@graded(points=1, function="temporal_softmax_loss", hint="Never assign into x, y or mask.")
-def test_softmax_loss_arguments_unmodified(student):
-    """temporal_softmax_loss leaves its arguments alone"""
-    g = np.random.default_rng(35)
-    x, y, mask = g.standard_normal((3, 4, 5)), g.integers(0, 5, (3, 4)), g.random((3, 4)) < 0.5
-    _, args, _ = student.call_echo("temporal_softmax_loss", x.copy(), y.copy(), mask.copy())
-    assert_unmodified({"x": x, "y": y, "mask": mask}, dict(zip(("x", "y", "mask"), args)))

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
-from autograder.toolkit import Student, check_gradients, expect_array, expect_tuple
+from autograder.toolkit import Student, check_gradients, expect_array, expect_tuple, graded
 from autograder.toolkit import strategies as dst
+from autograder.toolkit.readonly import call_read_only
 
 Problem = dict[str, np.ndarray]
 
@@ -130,16 +132,22 @@ def masked_log_likelihood(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> flo
 
 
 def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[np.ndarray, ...]:
-    """``(dx, dh0, dWx, dWh, db)`` from the submission's ``<layer>_forward`` then ``_backward``."""
-    _h, cache = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
+    """``(dx, dh0, dWx, dWh, db)`` from the submission's ``<layer>_backward``, on the cache of its
+    ``<layer>_forward`` (whose output is the forward tests' business)."""
+    *_, cache = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
     return call_checked(student, f"{layer}_backward", p["dh"], cache)
 
 
 def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tuple[str, ...]) -> None:
-    """The named gradients of ``<layer>_backward`` against central differences of the forward pass."""
+    """The named gradients of ``<layer>_backward`` against central differences of the spec's forward
+    pass (never the submission's)."""
     grads = dict(zip(("x", "h0", "Wx", "Wh", "b"), sequence_gradients(student, layer, p)))
-    check_gradients(getattr(student, f"{layer}_forward"), sequence_inputs(p), {k: grads[k] for k in names},
-                    dout=p["dh"], pick=0, function=f"{layer}_backward")
+
+    def forward(**inputs: np.ndarray) -> np.ndarray:
+        return run_sequence(**inputs, lstm=layer == "lstm")
+
+    check_gradients(forward, sequence_inputs(p), {k: grads[k] for k in names}, dout=p["dh"],
+                    function=f"{layer}_backward")
 
 
 def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,
@@ -148,6 +156,51 @@ def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,
     *_, cache = call_checked(student, "lstm_step_forward", **step_inputs(p, lstm=True))
     grads = call_checked(student, "lstm_step_backward", dnext_h, dnext_c, cache)
     return dict(zip(("x", "prev_h", "prev_c", "Wx", "Wh", "b"), grads))
+
+
+# Every function that takes arrays it must leave alone (clip_grad_norm scales its arrays by design).
+READ_ONLY = ("rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward", "word_embedding_forward",
+             "word_embedding_backward", "temporal_affine_forward", "temporal_affine_backward", "temporal_softmax_loss",
+             "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward")
+
+
+def read_only_case(function: str) -> Any:
+    """A case of an "arguments unmodified" test, credited to the function it calls: one point."""
+    if function == "lstm_step_backward":
+        hint = "dnext_c += ... modifies the caller's array: write dc = dnext_c + ... instead."
+    elif function.endswith("backward"):
+        hint = "The upstream gradient and the cache's arrays are the caller's: only read them."
+    else:
+        hint = "Never assign into an argument: build new arrays."
+    return pytest.param(function, id=function, marks=graded(points=1, function=function, hint=hint))
+
+
+def _read_only_inputs(function: str, seed: int, n: int, t: int, d: int, h: int) -> tuple[dict, dict]:
+    """The forward inputs of ``function``'s layer, and the upstream gradients of its backward pass."""
+    g = np.random.default_rng(seed)
+    if function.startswith(("rnn", "lstm")):
+        lstm, step = function.startswith("lstm"), "_step_" in function
+        p = make_problem(n, t, d, h, seed, gates=4 if lstm else 1)
+        inputs = step_inputs(p, lstm=lstm) if step else sequence_inputs(p)
+        upstream = {k: p[k] for k in (("dnext_h", "dnext_c") if lstm else ("dnext_h",))} if step else {"dh": p["dh"]}
+        return inputs, upstream
+    if function.startswith("word_embedding"):
+        return {"x": g.integers(0, h, (n, t)), "W": g.standard_normal((h, d))}, {"dout": g.standard_normal((n, t, d))}
+    if function.startswith("temporal_affine"):
+        inputs = {"x": g.standard_normal((n, t, d)), "w": g.standard_normal((d, h)), "b": g.standard_normal(h)}
+        return inputs, {"dout": g.standard_normal((n, t, h))}
+    return {"x": g.standard_normal((n, t, h)), "y": g.integers(0, h, (n, t)), "mask": g.random((n, t)) < 0.5}, {}
+
+
+def check_read_only(student: Student, function: str, seed: int, n: int, t: int, d: int, h: int) -> None:
+    """``function`` leaves its arguments alone; a backward pass its upstream gradients and the cache
+    its forward pass handed back (which may hold the caller's own arrays) too."""
+    inputs, upstream = _read_only_inputs(function, seed, n, t, d, h)
+    if not function.endswith("backward"):
+        call_read_only(getattr(student, function), *inputs.values(), names=tuple(inputs))
+        return
+    *_, cache = call_checked(student, function.replace("backward", "forward"), **inputs)
+    call_read_only(getattr(student, function), *upstream.values(), cache, names=(*upstream, "cache"))
 
 
 def expect_arrays(values: dict[str, Any], shapes: dict[str, tuple], name: str = "d{}") -> dict[str, np.ndarray]:

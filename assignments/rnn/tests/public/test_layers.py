@@ -30,10 +30,11 @@ def loss_problems(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.n
 
 @graded(points=1, function="word_embedding_forward", hint="out = W[x]")
 @settings(max_examples=10)
-@given(p=embedding_problems())
-def test_word_embedding_forward(student, p):
-    """word_embedding_forward looks up every word"""
+@given(p=embedding_problems(), dtype=st.sampled_from([np.int64, np.int32, np.int16, np.uint8]))
+def test_word_embedding_forward(student, p, dtype):
+    """word_embedding_forward looks up every word, indices of any integer dtype"""
     x, W, _ = p
+    x = x.astype(dtype)
     out, _cache = call_checked(student, "word_embedding_forward", x, W)
     assert_close(expect_array(out, (*x.shape, W.shape[1]), name="out"), W[x], name="out")
 
@@ -47,8 +48,24 @@ def test_word_embedding_backward_repeated_words(student, p):
     x, W, dout = p
     _out, cache = call_checked(student, "word_embedding_forward", x, W)
     dW = student.word_embedding_backward(dout, cache)
-    check_gradients(student.word_embedding_forward, {"W": W}, {"W": dW}, dout=dout, extra={"x": x}, pick=0,
+    check_gradients(lambda W, x: W[x], {"W": W}, {"W": dW}, dout=dout, extra={"x": x},
                     function="word_embedding_backward")
+
+
+def temporal_affine_problem(n: int, t: int, d: int, m: int, seed: int) -> tuple[np.ndarray, ...]:
+    g = np.random.default_rng(seed)
+    return tuple(g.standard_normal(shape) for shape in ((n, t, d), (d, m), (m,), (n, t, m)))
+
+
+@graded(points=1, function="temporal_affine_forward", hint="out = x @ w + b at every time step.")
+@settings(max_examples=10)
+@given(n=dst.sizes(max_value=3), t=dst.sizes(max_value=4), d=dst.sizes(max_value=4), m=dst.sizes(max_value=4),
+       seed=dst.seeds())
+def test_temporal_affine_forward(student, n, t, d, m, seed):
+    """temporal_affine_forward values"""
+    x, w, b, _ = temporal_affine_problem(n, t, d, m, seed)
+    out, _cache = call_checked(student, "temporal_affine_forward", x, w, b)
+    assert_close(expect_array(out, (n, t, m), name="out"), x @ w + b, name="out")
 
 
 @graded(points=2, function="temporal_affine_backward",
@@ -56,16 +73,13 @@ def test_word_embedding_backward_repeated_words(student, p):
 @settings(max_examples=10)
 @given(n=dst.sizes(max_value=3), t=dst.sizes(max_value=4), d=dst.sizes(max_value=4), m=dst.sizes(max_value=4),
        seed=dst.seeds())
-def test_temporal_affine(student, n, t, d, m, seed):
-    """temporal_affine_forward values and temporal_affine_backward against numerical gradients"""
-    g = np.random.default_rng(seed)
-    x, w, b, dout = g.standard_normal((n, t, d)), g.standard_normal((d, m)), g.standard_normal(m), \
-        g.standard_normal((n, t, m))
-    out, cache = call_checked(student, "temporal_affine_forward", x, w, b)
-    assert_close(expect_array(out, (n, t, m), name="out"), x @ w + b, name="out", function="temporal_affine_forward")
+def test_temporal_affine_backward(student, n, t, d, m, seed):
+    """temporal_affine_backward against numerical gradients"""
+    x, w, b, dout = temporal_affine_problem(n, t, d, m, seed)
+    _out, cache = call_checked(student, "temporal_affine_forward", x, w, b)
     grads = call_checked(student, "temporal_affine_backward", dout, cache)
-    check_gradients(student.temporal_affine_forward, {"x": x, "w": w, "b": b}, dict(zip("xwb", grads)),
-                    dout=dout, pick=0, function="temporal_affine_backward")
+    check_gradients(lambda x, w, b: x @ w + b, {"x": x, "w": w, "b": b}, dict(zip("xwb", grads)), dout=dout,
+                    function="temporal_affine_backward")
 
 
 @graded(points=3, function="temporal_softmax_loss",

@@ -32,7 +32,7 @@ def test_lstm_step_forward(student, p):
     assert_close(expect_array(next_c, c.shape, name="next_c"), c, name="next_c")
 
 
-@graded(points=4, function="lstm_step_backward",
+@graded(points=3, function="lstm_step_backward",
         hint="The total gradient of next_c is dnext_c + dnext_h * o * (1 - tanh(next_c)**2).")
 @settings(max_examples=10)
 @given(p=problems(**LSTM))
@@ -40,12 +40,12 @@ def test_lstm_step_backward_numerical(student, p):
     """lstm_step_backward matches numerical gradients, from next_h and from next_c"""
     inputs = step_inputs(p, lstm=True)
     zeros = np.zeros_like(p["dnext_h"])
-    # The two upstream gradients, one at a time: each output of the step is checked on its own.
+    # The two upstream gradients, one at a time: each output of the step is checked on its own, against
+    # central differences of the spec's formula (never the submission's forward pass).
     for pick, dnext_h, dnext_c, dout in ((0, p["dnext_h"], zeros, p["dnext_h"]),
                                          (1, zeros, p["dnext_c"], p["dnext_c"])):
         grads = lstm_step_gradients(student, p, dnext_h, dnext_c)
-        check_gradients(student.lstm_step_forward, inputs, grads, dout=dout, pick=pick,
-                        function="lstm_step_backward")
+        check_gradients(lstm_step, inputs, grads, dout=dout, pick=pick, function="lstm_step_backward")
 
 
 @graded(points=2, function="lstm_forward", hint="Start from c0 = 0; h[:, t] is the state after reading x[:, t].")
@@ -75,7 +75,7 @@ def test_lstm_backward_dh0(student, p):
     check_sequence_gradients(student, "lstm", p, ("h0",))
 
 
-@graded(points=2, function="lstm_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
+@graded(points=1, function="lstm_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
 @settings(max_examples=10)
 @given(p=problems(**LSTM))
 def test_lstm_backward_parameters(student, p):

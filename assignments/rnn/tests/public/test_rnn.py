@@ -26,7 +26,7 @@ def test_rnn_step_forward(student, p):
     assert_close(expect_array(next_h, expected.shape, name="next_h"), expected, name="next_h")
 
 
-@graded(points=4, function="rnn_step_backward",
+@graded(points=3, function="rnn_step_backward",
         hint="With a = x @ Wx + prev_h @ Wh + b: da = dnext_h * (1 - next_h**2), using the output next_h.")
 @settings(max_examples=10)
 @given(p=problems())
@@ -35,8 +35,9 @@ def test_rnn_step_backward_numerical(student, p):
     inputs = step_inputs(p)
     _h, cache = call_checked(student, "rnn_step_forward", **inputs)
     grads = call_checked(student, "rnn_step_backward", p["dnext_h"], cache)
-    check_gradients(student.rnn_step_forward, inputs, dict(zip(("x", "prev_h", "Wx", "Wh", "b"), grads)),
-                    dout=p["dnext_h"], pick=0, function="rnn_step_backward")
+    # Central differences of the spec's formula: only the backward pass is judged.
+    check_gradients(rnn_step, inputs, dict(zip(("x", "prev_h", "Wx", "Wh", "b"), grads)), dout=p["dnext_h"],
+                    function="rnn_step_backward")
 
 
 @graded(points=2, function="rnn_forward", hint="h[:, t] is the state after reading x[:, t]; h0 is not in h.")
@@ -49,7 +50,7 @@ def test_rnn_forward(student, p):
     assert_close(expect_array(h, expected.shape, name="h"), expected, name="h")
 
 
-@graded(points=3, function="rnn_backward",
+@graded(points=2, function="rnn_backward",
         hint="At step t, the gradient reaching h[:, t] is dh[:, t] plus what flows back from step t + 1.")
 @settings(max_examples=10)
 @given(p=problems())
@@ -66,7 +67,7 @@ def test_rnn_backward_dh0(student, p):
     check_sequence_gradients(student, "rnn", p, ("h0",))
 
 
-@graded(points=3, function="rnn_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
+@graded(points=2, function="rnn_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
 @settings(max_examples=10)
 @given(p=problems())
 def test_rnn_backward_parameters(student, p):
