@@ -141,3 +141,36 @@ def test_probe_blames_the_function_it_exercises():
     assert student.probe("length", 3, function="ReplayBuffer.__len__", capacity=2) == {"capacity": 2}
     student.probe("length", 3)
     assert client.labels == ["ReplayBuffer.__len__", "length"]
+
+
+# -- call_read_only: arrays handed to a function, however nested, must come back as they were --------
+def _student_function(name: str):
+    import types
+
+    from autograder.sandbox.inprocess import InProcessClient
+    from autograder.toolkit import StudentFunction
+
+    module = types.ModuleType("sub")
+    exec(  # noqa: S102 - the "submission" of this unit test
+        "def clean(x, cache):\n    return x.sum()\n"
+        "def writes_cache(dout, cache):\n    cache[0][cache[0] < 0] = 0\n    return dout\n"
+        "def writes_kwarg(x, *, scale):\n    scale['w'] *= 2\n    return x\n", module.__dict__)
+    return StudentFunction(InProcessClient(module), name)
+
+
+def test_call_read_only_passes_a_function_that_writes_nothing():
+    from autograder.toolkit import call_read_only
+
+    x = np.array([-1.0, 2.0])
+    assert call_read_only(_student_function("clean"), x, (x.copy(), {"k": x}), names=["x", "cache"]) == 1.0
+
+
+def test_call_read_only_blames_the_function_that_wrote_into_its_cache():
+    from autograder.toolkit import Mismatch, call_read_only
+
+    cache = (np.array([-1.0, 2.0]), 3)
+    with pytest.raises(Mismatch) as caught:
+        call_read_only(_student_function("writes_cache"), np.ones(2), cache, names=["dout", "cache"])
+    assert caught.value.function == "writes_cache" and "cache[0]" in str(caught.value)
+    with pytest.raises(Mismatch):
+        call_read_only(_student_function("writes_kwarg"), np.ones(2), names=["x"], scale={"w": np.ones(3)})

@@ -11,12 +11,13 @@ from autograder.toolkit.compare import (
 )
 from autograder.toolkit.gradcheck import check_gradients, numerical_gradient
 from autograder.toolkit.marks import graded
+from autograder.toolkit.readonly import call_read_only
 from autograder.toolkit.remote import RemoteObject, Student, StudentFunction
 from autograder.toolkit.returns import expect_probed, expect_raises, expect_tensor, expect_tuple
 from autograder.worker.wire import Tensor, TensorValue
 
 __all__ = [
     "Mismatch", "RemoteObject", "Student", "StudentFunction", "Tensor", "TensorValue", "assert_close",
-    "assert_unmodified", "check_gradients", "expect_array", "expect_probed", "expect_raises", "expect_scalar",
+    "assert_unmodified", "call_read_only", "check_gradients", "expect_array", "expect_probed", "expect_raises", "expect_scalar",
     "expect_tensor", "expect_tuple", "graded", "numerical_gradient", "relative_error", "strategies",
 ]
