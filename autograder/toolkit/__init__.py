@@ -18,6 +18,6 @@ from autograder.worker.wire import Tensor, TensorValue
 
 __all__ = [
     "Mismatch", "RemoteObject", "Student", "StudentFunction", "Tensor", "TensorValue", "assert_close",
-    "assert_unmodified", "call_read_only", "check_gradients", "expect_array", "expect_probed", "expect_raises", "expect_scalar",
-    "expect_tensor", "expect_tuple", "graded", "numerical_gradient", "relative_error", "strategies",
+    "assert_unmodified", "call_read_only", "check_gradients", "expect_array", "expect_probed", "expect_raises",
+    "expect_scalar", "expect_tensor", "expect_tuple", "graded", "numerical_gradient", "relative_error", "strategies",
 ]
