@@ -296,18 +296,49 @@ def train_and_sample(
     n_samples: int,
     noise_seed: int,
 ) -> dict:
-    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), puts the returned
-    generator in eval mode and draws n_samples samples from uniform noise in [-1, 1) (the
-    grader's own noise, from noise_seed). Returns {"samples" or "unexpected_type", "seconds"}."""
+    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), correct losses in place
+    of the submission's, puts the returned generator in eval mode and draws n_samples samples from
+    uniform noise in [-1, 1) (the grader's own noise, from noise_seed). Returns {"samples" or
+    "unexpected_type", "seconds", "real_after" (real_data after training)}."""
     real_t = torch.tensor(real, dtype=torch.float32)
     start = time.perf_counter()
-    G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
+    with _replaced(module, list(_reference_losses())):
+        G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
     seconds = time.perf_counter() - start
     if not isinstance(G, nn.Module):
-        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds}
+        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds, "real_after": real_t.numpy()}
     G.eval()
     generator = torch.Generator().manual_seed(noise_seed)
     z = 2.0 * torch.rand(n_samples, noise_dim, generator=generator) - 1.0
     with torch.no_grad():
         samples = G(z)
-    return {"samples": _tensor_or_type(samples), "seconds": seconds}
+    return {"samples": _tensor_or_type(samples), "seconds": seconds, "real_after": real_t.numpy()}
+
+
+def train_gan_optimizers(module, real: np.ndarray, steps: int, batch_size: int, lr: float, seed: int) -> list:
+    """The learning rate and betas every Adam that train_gan creates starts with (torch.optim.Adam,
+    and a name Adam the module imported, are wrapped while it runs), and how many parameters each
+    one updates."""
+    created: list = []
+    original = torch.optim.Adam
+
+    class RecordingAdam(original):
+        def __init__(self, params, *args, **kwargs):
+            super().__init__(params, *args, **kwargs)
+            group = self.param_groups[0]
+            created.append({"lr": float(group["lr"]), "betas": [float(b) for b in group["betas"]],
+                            "parameters": sum(p.numel() for g in self.param_groups for p in g["params"])})
+
+    own = module.__dict__.get("Adam")
+    torch.optim.Adam = RecordingAdam
+    if own is original:
+        module.Adam = RecordingAdam
+    try:
+        with _replaced(module, list(_reference_losses())):
+            module.train_gan(torch.tensor(real, dtype=torch.float32), steps=steps, batch_size=batch_size,
+                             lr=lr, seed=seed)
+    finally:
+        torch.optim.Adam = original
+        if own is original:
+            module.Adam = original
+    return created
