@@ -12,6 +12,8 @@ training step changed what.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -82,25 +84,22 @@ def _params(net: nn.Module) -> list[np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 
 
-def network_outputs(module, noise_dim: int, hidden_dim: int, out_dim: int, n: int) -> dict:
-    """Builds the submission's Generator(noise_dim, hidden_dim, out_dim) and
-    Discriminator(in_dim=out_dim, hidden_dim) and runs them on uniform noise / on the generated
-    samples. Returns the outputs (or their type names) and the parameter counts."""
+def network_outputs(module, net: str, x: np.ndarray, **sizes: int) -> dict:
+    """Builds the submission's ``net`` ("Generator" or "Discriminator") with the keyword ``sizes``
+    and runs it on ``x`` (float32). Returns whether it is a module, its parameter count, its output
+    (or its type name) and dtype, and "input_after", the input after the forward pass."""
     torch.manual_seed(0)
-    G = module.Generator(noise_dim=noise_dim, hidden_dim=hidden_dim, out_dim=out_dim)
-    D = module.Discriminator(in_dim=out_dim, hidden_dim=hidden_dim)
-    z = 2.0 * torch.rand(n, noise_dim) - 1.0
+    model = getattr(module, net)(**sizes)
+    t = torch.tensor(x, dtype=torch.float32)
     with torch.no_grad():
-        fake = G(z)
-        logits = D(fake) if isinstance(fake, torch.Tensor) else None
+        out = model(t)
+    is_module = isinstance(model, nn.Module)
     return {
-        "g_is_module": isinstance(G, nn.Module),
-        "d_is_module": isinstance(D, nn.Module),
-        "g_params": int(sum(p.numel() for p in G.parameters())) if isinstance(G, nn.Module) else 0,
-        "d_params": int(sum(p.numel() for p in D.parameters())) if isinstance(D, nn.Module) else 0,
-        "fake": _tensor_or_type(fake),
-        "fake_dtype": str(fake.dtype).replace("torch.", "") if isinstance(fake, torch.Tensor) else "",
-        "logits": _tensor_or_type(logits),
+        "is_module": is_module,
+        "params": int(sum(p.numel() for p in model.parameters())) if is_module else 0,
+        "out": _tensor_or_type(out),
+        "dtype": str(out.dtype).replace("torch.", "") if isinstance(out, torch.Tensor) else "",
+        "input_after": t.numpy().copy(),
     }
 
 
@@ -175,6 +174,49 @@ def _reference_losses() -> dict:
     }
 
 
+@contextmanager
+def _replaced(module: Any, names: Sequence[str]) -> Iterator[None]:
+    """The correct losses ``names`` in place of the submission's own for the duration."""
+    oracles = _reference_losses()
+    saved = {name: module.__dict__[name] for name in names if name in module.__dict__}
+    for name in names:
+        setattr(module, name, oracles[name])
+    try:
+        yield
+    finally:
+        for name in names:
+            if name in saved:
+                setattr(module, name, saved[name])
+            else:
+                delattr(module, name)
+
+
+def loss_with_oracles(module, name: str, args: list, oracles: Sequence[str]) -> dict:
+    """The loss ``name`` on ``args`` with correct ``oracles`` (e.g. bce_loss) in place of the
+    submission's own, so that a loss built on another is judged alone. Returns {"value", "grads"
+    (one per argument that requires grad, None where unused), "args_after", "problem" (why no
+    gradient could be taken, or "")}."""
+    leaves = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+    with _replaced(module, oracles):
+        value = getattr(module, name)(*args)
+    out = {"value": value, "grads": None, "args_after": args, "problem": ""}
+    if not isinstance(value, torch.Tensor):
+        out["problem"] = f"expected a torch tensor, got a {_type_name(value)}"
+    elif leaves and not value.requires_grad:
+        out["problem"] = "the returned tensor carries no gradient (was it detached?)"
+    elif leaves:
+        grads = torch.autograd.grad(value, leaves, torch.ones_like(value), allow_unused=True)
+        out["grads"] = [None if g is None else g.detach().numpy().copy() for g in grads]
+    return out
+
+
+def losses_with_oracles(module, name: str, calls: list, oracles: Sequence[str]) -> list:
+    """The values of the loss ``name`` on each argument list of ``calls`` (no gradients), with
+    ``oracles`` in place as in ``loss_with_oracles``."""
+    with _replaced(module, oracles):
+        return [getattr(module, name)(*args) for args in calls]
+
+
 def train_step_trace(
     module,
     g_layers: list,
@@ -218,11 +260,8 @@ def train_step_trace(
     D_opt = _RecordingSGD(D.parameters(), "D")
     real_t = torch.tensor(real, dtype=torch.float32)
 
-    saved = {name: getattr(module, name) for name in _reference_losses() if hasattr(module, name)}
-    for name, fn in _reference_losses().items():
-        setattr(module, name, fn)
     out_calls = []
-    try:
+    with _replaced(module, list(_reference_losses())):
         for _ in range(calls):
             events.clear()
             start = {"G": _params(G), "D": _params(D)}
@@ -239,12 +278,6 @@ def train_step_trace(
                     "events": list(events),
                 }
             )
-    finally:
-        for name in _reference_losses():
-            if name in saved:
-                setattr(module, name, saved[name])
-            elif hasattr(module, name):
-                delattr(module, name)
     return {"calls": out_calls, "real_after": real_t.numpy().copy()}
 
 
@@ -263,18 +296,49 @@ def train_and_sample(
     n_samples: int,
     noise_seed: int,
 ) -> dict:
-    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), puts the returned
-    generator in eval mode and draws n_samples samples from uniform noise in [-1, 1) (the
-    grader's own noise, from noise_seed). Returns {"samples" or "unexpected_type", "seconds"}."""
+    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), correct losses in place
+    of the submission's, puts the returned generator in eval mode and draws n_samples samples from
+    uniform noise in [-1, 1) (the grader's own noise, from noise_seed). Returns {"samples" or
+    "unexpected_type", "seconds", "real_after" (real_data after training)}."""
     real_t = torch.tensor(real, dtype=torch.float32)
     start = time.perf_counter()
-    G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
+    with _replaced(module, list(_reference_losses())):
+        G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
     seconds = time.perf_counter() - start
     if not isinstance(G, nn.Module):
-        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds}
+        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds, "real_after": real_t.numpy()}
     G.eval()
     generator = torch.Generator().manual_seed(noise_seed)
     z = 2.0 * torch.rand(n_samples, noise_dim, generator=generator) - 1.0
     with torch.no_grad():
         samples = G(z)
-    return {"samples": _tensor_or_type(samples), "seconds": seconds}
+    return {"samples": _tensor_or_type(samples), "seconds": seconds, "real_after": real_t.numpy()}
+
+
+def train_gan_optimizers(module, real: np.ndarray, steps: int, batch_size: int, lr: float, seed: int) -> list:
+    """The learning rate and betas every Adam that train_gan creates starts with (torch.optim.Adam,
+    and a name Adam the module imported, are wrapped while it runs), and how many parameters each
+    one updates."""
+    created: list = []
+    original = torch.optim.Adam
+
+    class RecordingAdam(original):
+        def __init__(self, params, *args, **kwargs):
+            super().__init__(params, *args, **kwargs)
+            group = self.param_groups[0]
+            created.append({"lr": float(group["lr"]), "betas": [float(b) for b in group["betas"]],
+                            "parameters": sum(p.numel() for g in self.param_groups for p in g["params"])})
+
+    own = module.__dict__.get("Adam")
+    torch.optim.Adam = RecordingAdam
+    if own is original:
+        module.Adam = RecordingAdam
+    try:
+        with _replaced(module, list(_reference_losses())):
+            module.train_gan(torch.tensor(real, dtype=torch.float32), steps=steps, batch_size=batch_size,
+                             lr=lr, seed=seed)
+    finally:
+        torch.optim.Adam = original
+        if own is original:
+            module.Adam = original
+    return created

@@ -19,7 +19,7 @@ from autograder.toolkit import Mismatch, expect_raises, graded
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
-@graded(points=8, function="ReplayBuffer", timeout=120,
+@graded(points=7, function="ReplayBuffer", timeout=120,
         hint="A ring buffer: write at index, index = (index + 1) % capacity, size = min(size + 1, capacity); "
              "sample distinct indices among the size stored ones.")
 def test_buffer_matches_model(student):
@@ -41,7 +41,7 @@ def test_buffer_matches_model(student):
         def push(self, action, terminated, repeat):
             for _ in range(repeat):
                 t = transition(len(self.pushed) + 1, self.obs_dim, action, terminated)
-                push(self.buffer, t)
+                push(self.buffer, t, kept="ReplayBuffer")
                 push(self.twin, t)
                 self.pushed.append(t)
                 action, terminated = (action + 1) % 6, not terminated

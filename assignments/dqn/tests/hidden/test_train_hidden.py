@@ -41,7 +41,7 @@ def test_double_dqn_learns_chain(student):
     assert_learns_chain(student, one_step=True, double=True)
 
 
-@graded(points=8, function="train_dqn", timeout=600,
+@graded(points=7, function="train_dqn", timeout=600,
         hint="Follow the recommended hyperparameters; check obs = next_obs, the epsilon decay and the target network.")
 def test_cartpole(student):
     """CartPole-v1: the best mean of 10 consecutive episode returns reaches 195 within 40000 steps"""

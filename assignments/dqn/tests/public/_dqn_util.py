@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.toolkit import Mismatch, Student, Tensor, assert_close, expect_array, expect_tensor
+from autograder.toolkit import Mismatch, Student, Tensor, assert_close, assert_unmodified, expect_array, expect_tensor
 
 SAMPLE_DTYPES = {"obs": "float32", "action": "int64", "reward": "float32", "next_obs": "float32",
                  "terminated": "float32"}
@@ -42,6 +42,24 @@ def scale_of(*arrays: np.ndarray) -> float:
 def f32(values: Any) -> np.ndarray:
     """``values`` rounded to float32 and back: what a float32 implementation computes from."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
+
+
+TD_ARGUMENTS = ("rewards", "next_q_target", "terminated")
+DOUBLE_ARGUMENTS = ("rewards", "next_q_online", "next_q_target", "terminated")
+
+
+def call_kept(student: Student, function: str, names: tuple[str, ...], *args: Any) -> Any:
+    """``student.function(*args)``, failing (on ``function``) if it changed one of its tensor or array
+    arguments, named ``names`` in order."""
+    result, after, _ = student.call_echo(function, *args)
+    before, now = {}, {}
+    for name, sent, echoed in zip(names, args, after):
+        array = sent.array if isinstance(sent, Tensor) else sent
+        if isinstance(array, np.ndarray):
+            before[name] = array
+            now[name] = expect_array(echoed, None, name=f"argument {name}", kind="n", finite=False, function=function)
+    assert_unmodified(before, now, function=function)
+    return result
 
 
 def tensor(values: Any, dtype: str = "float32") -> Tensor:
@@ -103,8 +121,16 @@ def transition(ident: int, obs_dim: int, action: int, terminated: bool) -> dict[
             "next_obs": (obs + 1000.0).astype(np.float32), "terminated": bool(terminated)}
 
 
-def push(buffer: Any, t: dict[str, Any]) -> None:
-    buffer.push(t["obs"], t["action"], t["reward"], t["next_obs"], t["terminated"])
+def push(buffer: Any, t: dict[str, Any], kept: str | None = None) -> None:
+    """``buffer.push`` of the transition ``t``; with ``kept``, the test's function, failing (on it) if
+    push changed obs or next_obs (only the tests of push judge that)."""
+    args = (t["obs"], t["action"], t["reward"], t["next_obs"], t["terminated"])
+    if kept is None:
+        buffer.push(*args)
+        return
+    _, after, _ = buffer.push.echo(*args)
+    assert_unmodified({"obs": t["obs"], "next_obs": t["next_obs"]}, {"obs": after[0], "next_obs": after[3]},
+                      function=kept)
 
 
 def sampled_ids(sample: Any, batch_size: int, obs_dim: int, stored: dict[int, dict[str, Any]]) -> list[int]:
@@ -165,12 +191,15 @@ def policy_actions(student: Student, q: list[float], epsilon: float, n: int, see
     if report["bad_type"] is not None:
         raise Mismatch("epsilon_greedy(...)", f"returned a {report['bad_type']}, expected a Python int",
                        function="epsilon_greedy")
+    sent = np.asarray(q, dtype=np.float32 if as_tensor else np.float64)
+    assert_unmodified({"q_values": sent}, {"q_values": report["q_after"]}, function="epsilon_greedy")
     return report["actions"]
 
 
 def loss_report(student: Student, online: np.ndarray, target: np.ndarray, batch: dict[str, np.ndarray],
                 gamma: float, double: bool = False) -> dict:
-    """dqn_loss on a tabular Q function (``online``, ``target``: states x actions) and a batch."""
+    """dqn_loss on a tabular Q function (``online``, ``target``: states x actions) and a batch, with
+    correct td_target and double_dqn_target in place of the submission's; fails if it changed the batch."""
     report = student.probe("dqn_loss_tabular", online, target, batch["states"], batch["actions"], batch["rewards"],
                            batch["next_states"], batch["terminated"], gamma, double, function="dqn_loss")
     if "error" in report:

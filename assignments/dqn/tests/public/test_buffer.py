@@ -5,11 +5,11 @@ from _dqn_util import assert_length, push, sampled_ids, transition
 from autograder.toolkit import Mismatch, expect_raises, graded
 
 
-def _filled(student, capacity: int, obs_dim: int, n: int, seed: int = 0):
+def _filled(student, capacity: int, obs_dim: int, n: int, seed: int = 0, kept: str | None = None):
     buffer = student.ReplayBuffer(capacity=capacity, obs_dim=obs_dim, seed=seed)
     pushed = [transition(k, obs_dim, action=k % 3, terminated=k % 4 == 0) for k in range(1, n + 1)]
     for t in pushed:
-        push(buffer, t)
+        push(buffer, t, kept)
     return buffer, pushed
 
 
@@ -31,8 +31,8 @@ def test_push_and_sample(student):
 @graded(points=3, function="ReplayBuffer.push",
         hint="Once full, each push overwrites the oldest transition: index = (index + 1) % capacity.")
 def test_overwrites_oldest(student):
-    """a full buffer overwrites its oldest transitions"""
-    buffer, pushed = _filled(student, capacity=4, obs_dim=2, n=7)
+    """a full buffer overwrites its oldest transitions, and push leaves its observations alone"""
+    buffer, pushed = _filled(student, capacity=4, obs_dim=2, n=7, kept="ReplayBuffer.push")
     assert_length(student, buffer, pushes=7, capacity=4)
     newest = {int(t["obs"][0]): t for t in pushed[-4:]}
     for _ in range(3):

@@ -1,7 +1,7 @@
 """Public tests: the DQN and Double DQN targets on a small batch."""
 
 import numpy as np
-from _dqn_util import close32, double_formula, scale_of, td_formula, tensor
+from _dqn_util import DOUBLE_ARGUMENTS, TD_ARGUMENTS, call_kept, close32, double_formula, scale_of, td_formula, tensor
 
 from autograder.toolkit import expect_tensor, graded
 
@@ -15,7 +15,7 @@ TERMINATED = np.array([0.0, 0.0, 0.0, 1.0])
         hint="rewards + gamma * (1 - terminated) * next_q_target.max(dim=1).values")
 def test_td_target(student):
     """bootstrap from the best next action, not past a terminated transition"""
-    got = student.td_target(tensor(REWARDS), tensor(NEXT_Q), tensor(TERMINATED), 0.9)
+    got = call_kept(student, "td_target", TD_ARGUMENTS, tensor(REWARDS), tensor(NEXT_Q), tensor(TERMINATED), 0.9)
     got = expect_tensor(got, (4,), name="td_target(...)")
     close32(got, td_formula(REWARDS, NEXT_Q, TERMINATED, 0.9), name="td_target(...)", scale=scale_of(REWARDS, NEXT_Q))
 
@@ -24,7 +24,8 @@ def test_td_target(student):
         hint="a* = next_q_online.argmax(dim=1); value = next_q_target.gather(1, a*.unsqueeze(1)).squeeze(1)")
 def test_double_dqn_target(student):
     """the online network picks the action, the target network rates it"""
-    got = student.double_dqn_target(tensor(REWARDS), tensor(NEXT_ONLINE), tensor(NEXT_Q), tensor(TERMINATED), 0.9)
+    got = call_kept(student, "double_dqn_target", DOUBLE_ARGUMENTS, tensor(REWARDS), tensor(NEXT_ONLINE),
+                    tensor(NEXT_Q), tensor(TERMINATED), 0.9)
     got = expect_tensor(got, (4,), name="double_dqn_target(...)")
     close32(got, double_formula(REWARDS, NEXT_ONLINE, NEXT_Q, TERMINATED, 0.9), name="double_dqn_target(...)",
             scale=scale_of(REWARDS, NEXT_Q))

@@ -37,7 +37,7 @@ def _grad_close(got: np.ndarray, expected: np.ndarray, name: str, function: str)
                  function=function)
 
 
-@graded(points=4, function="bce_loss",
+@graded(points=3, function="bce_loss",
         hint="log(sigmoid(x)) is -inf once sigmoid rounds to 0: use max(x, 0) - x t + log1p(exp(-|x|)).")
 @settings(max_examples=10)
 @given(seed=dst.seeds())
@@ -76,48 +76,138 @@ def test_bce_soft_targets(student, x, seed):
     _grad_close(dx, expected_dx, "d bce_loss / d input", "bce_loss")
 
 
-@graded(points=3, function="discriminator_loss",
-        hint="Build the labels with ones_like / zeros_like and rely on bce_loss's stable formula.")
+@graded(points=2, function="discriminator_loss",
+        hint="Build the labels with ones_like / zeros_like and call bce_loss (or a formula as stable).")
 @settings(max_examples=8)
 @given(seed=dst.seeds())
 def test_gan_losses_extreme_logits(student, seed):
-    """discriminator_loss and generator_loss with |logits| up to 1e4"""
+    """discriminator_loss with |logits| up to 1e4"""
     real, fake = _extreme_logits(seed), _extreme_logits(seed + 7)
-    ones, zeros = np.ones_like(real), np.zeros_like(real)
     value, (d_real, d_fake) = loss_and_grads(student, "discriminator_loss", real, fake)
-    (v_real, g_real), (v_fake, g_fake) = bce_np(real, ones), bce_np(fake, zeros)
+    (v_real, g_real), (v_fake, g_fake) = bce_np(real, np.ones_like(real)), bce_np(fake, np.zeros_like(fake))
     assert_close(value, v_real + v_fake, name="discriminator_loss", rtol=1e-5)
     _grad_close(d_real, g_real, "d discriminator_loss / d logits_real", "discriminator_loss")
     _grad_close(d_fake, g_fake, "d discriminator_loss / d logits_fake", "discriminator_loss")
+
+
+@graded(points=1, function="generator_loss",
+        hint="Build the labels with ones_like and call bce_loss (or a formula as stable).")
+@settings(max_examples=8)
+@given(seed=dst.seeds())
+def test_generator_loss_extreme_logits(student, seed):
+    """generator_loss with |logits| up to 1e4"""
+    fake = _extreme_logits(seed + 7)
     value, (g,) = loss_and_grads(student, "generator_loss", fake)
-    v_gen, g_gen = bce_np(fake, ones)
-    assert_close(value, v_gen, name="generator_loss", rtol=1e-5, function="generator_loss")
+    v_gen, g_gen = bce_np(fake, np.ones_like(fake))
+    assert_close(value, v_gen, name="generator_loss", rtol=1e-5)
     _grad_close(g, g_gen, "d generator_loss / d logits_fake", "generator_loss")
 
 
 _SHAPES = st.sampled_from([(6,), (5, 1), (2, 3, 4), (1, 1)])
+_ANY_SHAPE_HINT = "Every loss is the mean over all elements, whatever the shape: (N,), (N, 1), (2, 3, 4)."
 
 
-@graded(points=4, function="bce_loss",
-        hint="Every loss is the mean over all elements, whatever the shape: (N,), (N, 1), (2, 3, 4).")
-@settings(max_examples=8)
-@given(shape=_SHAPES, seed=dst.seeds())
-def test_losses_any_shape(student, shape, seed):
-    """all five losses average over every element of any shape"""
+def _expected_loss(name: str, shape: tuple, seed: int) -> tuple[tuple[np.ndarray, ...], float]:
+    """Arguments of the loss ``name`` in ``shape`` and its value."""
     rng = np.random.default_rng(seed)
     a, b = rng.uniform(-3, 3, shape), rng.uniform(-3, 3, shape)
     t = (rng.random(shape) < 0.5).astype(np.float64)
     ones, zeros = np.ones(shape), np.zeros(shape)
-    expected = {
-        "bce_loss": ((a, t), bce_np(a, t)[0]),
-        "discriminator_loss": ((a, b), bce_np(a, ones)[0] + bce_np(b, zeros)[0]),
-        "generator_loss": ((b,), bce_np(b, ones)[0]),
-        "ls_discriminator_loss": ((a, b), 0.5 * np.mean((a - 1) ** 2) + 0.5 * np.mean(b**2)),
-        "ls_generator_loss": ((b,), 0.5 * np.mean((b - 1) ** 2)),
-    }
-    for name, (args, value) in expected.items():
-        got, _ = loss_and_grads(student, name, *args, grad_of=(0,), dtype="float64")
-        assert_close(got, value, name=f"{name} of shape {shape}", rtol=1e-8, function=name)
+    return {
+        "bce_loss": lambda: ((a, t), bce_np(a, t)[0]),
+        "discriminator_loss": lambda: ((a, b), bce_np(a, ones)[0] + bce_np(b, zeros)[0]),
+        "generator_loss": lambda: ((b,), bce_np(b, ones)[0]),
+        "ls_discriminator_loss": lambda: ((a, b), 0.5 * np.mean((a - 1) ** 2) + 0.5 * np.mean(b**2)),
+        "ls_generator_loss": lambda: ((b,), 0.5 * np.mean((b - 1) ** 2)),
+    }[name]()
+
+
+def _check_any_shape(student, name: str, shape: tuple, seed: int) -> None:
+    args, value = _expected_loss(name, shape, seed)
+    got, _ = loss_and_grads(student, name, *args, grad_of=(0,), dtype="float64")
+    assert_close(got, value, name=f"{name} of shape {shape}", rtol=1e-8)
+
+
+@graded(points=1, function="bce_loss", hint=_ANY_SHAPE_HINT)
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_bce_loss_any_shape(student, shape, seed):
+    """bce_loss averages over every element of any shape"""
+    _check_any_shape(student, "bce_loss", shape, seed)
+
+
+@graded(points=1, function="discriminator_loss", hint=_ANY_SHAPE_HINT)
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_discriminator_loss_any_shape(student, shape, seed):
+    """discriminator_loss averages over every element of any shape"""
+    _check_any_shape(student, "discriminator_loss", shape, seed)
+
+
+@graded(points=1, function="generator_loss", hint=_ANY_SHAPE_HINT)
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_generator_loss_any_shape(student, shape, seed):
+    """generator_loss averages over every element of any shape"""
+    _check_any_shape(student, "generator_loss", shape, seed)
+
+
+@graded(points=1, function="ls_discriminator_loss", hint=_ANY_SHAPE_HINT)
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_ls_discriminator_loss_any_shape(student, shape, seed):
+    """ls_discriminator_loss averages over every element of any shape"""
+    _check_any_shape(student, "ls_discriminator_loss", shape, seed)
+
+
+@graded(points=1, function="ls_generator_loss", hint=_ANY_SHAPE_HINT)
+@settings(max_examples=8)
+@given(shape=_SHAPES, seed=dst.seeds())
+def test_ls_generator_loss_any_shape(student, shape, seed):
+    """ls_generator_loss averages over every element of any shape"""
+    _check_any_shape(student, "ls_generator_loss", shape, seed)
+
+
+_KEEP_HINT = "Build new tensors (x.clamp(min=0), not x.clamp_(min=0)); never write into an argument."
+
+
+def _check_kept(student, name: str) -> None:
+    """The loss ``name`` on float32 and float64 arguments of shape (6, 1), without and with
+    gradients; loss_and_grads fails if it changed one."""
+    args, _ = _expected_loss(name, (6, 1), 3)
+    for dtype in ("float32", "float64"):
+        for grad_of in ((), (0,)):
+            loss_and_grads(student, name, *args, dtype=dtype, grad_of=grad_of)
+
+
+@graded(points=1, function="bce_loss", hint=_KEEP_HINT)
+def test_bce_loss_arguments_unmodified(student):
+    """bce_loss leaves input and target alone"""
+    _check_kept(student, "bce_loss")
+
+
+@graded(points=1, function="discriminator_loss", hint=_KEEP_HINT)
+def test_discriminator_loss_arguments_unmodified(student):
+    """discriminator_loss leaves logits_real and logits_fake alone"""
+    _check_kept(student, "discriminator_loss")
+
+
+@graded(points=1, function="generator_loss", hint=_KEEP_HINT)
+def test_generator_loss_arguments_unmodified(student):
+    """generator_loss leaves logits_fake alone"""
+    _check_kept(student, "generator_loss")
+
+
+@graded(points=1, function="ls_discriminator_loss", hint=_KEEP_HINT)
+def test_ls_discriminator_loss_arguments_unmodified(student):
+    """ls_discriminator_loss leaves scores_real and scores_fake alone"""
+    _check_kept(student, "ls_discriminator_loss")
+
+
+@graded(points=1, function="ls_generator_loss", hint=_KEEP_HINT)
+def test_ls_generator_loss_arguments_unmodified(student):
+    """ls_generator_loss leaves scores_fake alone"""
+    _check_kept(student, "ls_generator_loss")
 
 
 @graded(points=3, function="sample_noise", hint="Uniform in [-1, 1): 2 * torch.rand(...) - 1, not randn.")

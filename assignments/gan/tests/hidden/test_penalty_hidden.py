@@ -40,7 +40,7 @@ def _value_matches(layers: list, value: float, candidates: list[np.ndarray]) -> 
     return False
 
 
-@graded(points=6, function="gradient_penalty",
+@graded(points=5, function="gradient_penalty",
         hint="mean((||grad_x D(x_hat)||_2 - 1)**2) with torch.autograd.grad(D(x_hat).sum(), x_hat, "
              "create_graph=True).")
 def test_penalty_value_nonlinear(student):
@@ -92,7 +92,7 @@ def test_penalty_image_inputs(student):
         )
 
 
-@graded(points=4, function="gradient_penalty",
+@graded(points=3, function="gradient_penalty",
         hint="create_graph=True in torch.autograd.grad, and do not detach the gradient.")
 def test_penalty_gradient_reaches_discriminator(student):
     """gradient_penalty backpropagates into the discriminator's parameters"""

@@ -3,9 +3,10 @@ float64 recomputation, over consecutive calls (leftover gradients), for both los
 
 import numpy as np
 from _gan_hidden import d_step, g_step
-from _gan_util import train_step_calls
+from _gan_util import ring_data, train_step_calls
 
 from autograder.toolkit import (
+    Mismatch,
     assert_close,
     assert_unmodified,
     expect_array,
@@ -64,7 +65,7 @@ def _check_losses(setup: dict, trace, kind: str, strict_type: bool = True) -> No
                  name="g_loss (the generator's loss through the updated D, before G's update)", rtol=1e-5)
 
 
-@graded(points=4, function="gan_train_step",
+@graded(points=3, function="gan_train_step",
         hint="D's update is -lr * grad of the discriminator loss alone: zero D's gradients first (the "
              "generator's backward of the previous step left some in D).")
 def test_discriminator_update_exact(student):
@@ -73,7 +74,7 @@ def test_discriminator_update_exact(student):
         _check_d_update(setup, trace, "ns")
 
 
-@graded(points=5, function="gan_train_step",
+@graded(points=4, function="gan_train_step",
         hint="G's update is -lr * grad of the generator loss through the updated D alone: detach fake "
              "for D's loss, zero G's gradients before the generator's backward.")
 def test_generator_update_exact(student):
@@ -107,3 +108,18 @@ def test_train_step_leaves_real_unmodified(student):
     setup, _, raw = train_step_calls(student, seed=4, calls=1)
     after = expect_array(raw["real_after"], setup["real"].shape, name="real")
     assert_unmodified({"real": setup["real"]}, {"real": after})
+
+
+@graded(points=1, function="train_gan", timeout=60,
+        hint="torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999)), one for G and one for D.")
+def test_train_gan_uses_adam(student):
+    """train_gan creates an Adam(lr, betas=(0.5, 0.999)) for each network"""
+    lr = 3e-4
+    created = student.probe("train_gan_optimizers", ring_data(256, seed=6), 3, 32, lr, 0, function="train_gan")
+    if len(created) < 2:
+        raise Mismatch("optimizers", f"train_gan created {len(created)} torch.optim.Adam, expected one per network",
+                       function="train_gan")
+    for i, opt in enumerate(created, start=1):
+        if abs(opt["lr"] - lr) > 1e-12 or opt["betas"] != [0.5, 0.999]:
+            raise Mismatch(f"Adam {i}", f"starts with lr={opt['lr']:g} and betas={tuple(opt['betas'])}, expected "
+                           f"lr={lr:g} (the lr argument) and betas=(0.5, 0.999)", function="train_gan")

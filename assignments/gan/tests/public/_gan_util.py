@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.toolkit import Tensor, expect_array, expect_probed, expect_scalar
+from autograder.toolkit import Mismatch, Tensor, assert_unmodified, expect_array, expect_probed, expect_scalar
 
 MODES = 8
 RADIUS = 2.0
@@ -120,8 +120,10 @@ def penalty_trace(student, layers: list, real: np.ndarray, fake: np.ndarray, see
 
 def trained_samples(student, real: np.ndarray, steps: int, batch: int, seed: int, n: int,
                     noise_seed: int) -> np.ndarray:
-    """``n`` samples of the generator train_gan trained on ``real`` (the ``train_and_sample`` probe)."""
+    """``n`` samples of the generator train_gan trained on ``real`` (the ``train_and_sample`` probe),
+    once train_gan has left ``real`` as it was."""
     out = student.probe("train_and_sample", real, steps, batch, NOISE_DIM, seed, n, noise_seed, function="train_gan")
+    assert_unmodified({"real_data": real}, {"real_data": out["real_after"]}, function="train_gan")
     samples = expect_probed(out["samples"], name="the trained generator's output")
     return expect_array(samples, (n, 2), name="generated samples", function="train_gan")
 
@@ -150,28 +152,40 @@ def f32(a: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
+# The losses defined through another graded loss: a correct one replaces it in their tests.
+BUILT_ON = {"discriminator_loss": ["bce_loss"], "generator_loss": ["bce_loss"]}
+
+
 def loss_and_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, ...] | None = None,
                    dtype: str = "float32") -> tuple[float, list[np.ndarray]]:
-    """Calls the loss `name` on tensors of `dtype`, checks that it returned a 0-dim tensor and
+    """Calls the loss `name` on tensors of `dtype` (with correct versions of the losses it is built
+    on, ``BUILT_ON``), checks that it left its arguments alone and returned a 0-dim tensor, and
     returns (value, gradients): one array, shaped like its argument, per index in `grad_of`
     (default: every argument)."""
     grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
-    value, grads = student.grad(
-        name, *(Tensor(np.asarray(a), requires_grad=i in grad_of, dtype=dtype) for i, a in enumerate(arrays))
-    )
-    loss = expect_array(value, (), name=f"{name}(...)", function=name)
-    out = []
-    for i, g in zip(grad_of, grads, strict=True):
+    sent = [np.asarray(a).astype(dtype) for a in arrays]
+    out = student.probe("loss_with_oracles", name,
+                        [Tensor(a, requires_grad=i in grad_of, dtype=dtype) for i, a in enumerate(sent)],
+                        BUILT_ON.get(name, []), function=name)
+    assert_unmodified({str(i + 1): a for i, a in enumerate(sent)},
+                      {str(i + 1): expect_array(a, name=f"argument {i + 1}", finite=False, function=name)
+                       for i, a in enumerate(out["args_after"])}, function=name)
+    if out["problem"]:
+        raise Mismatch(f"{name}(...)", out["problem"], function=name)
+    loss = expect_array(out["value"], (), name=f"{name}(...)", function=name)
+    result = []
+    for i, g in zip(grad_of, out["grads"] or [], strict=True):
         if g is None:
-            raise AssertionError(f"{name}: argument {i + 1} got no gradient (is the loss built from it?)")
-        out.append(expect_array(g, np.shape(arrays[i]), name=f"gradient of argument {i + 1}", function=name))
-    return float(loss), out
+            raise Mismatch(f"argument {i + 1}", "got no gradient (is the loss built from it?)", function=name)
+        result.append(expect_array(g, np.shape(arrays[i]), name=f"gradient of argument {i + 1}", function=name))
+    return float(loss), result
 
 
 def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, ...] | None = None,
                   h: float = 1e-6) -> list[np.ndarray]:
-    """Central differences in float64 of the loss `name` with respect to each argument in
-    `grad_of` (default: all), every evaluation in one round trip."""
+    """Central differences in float64 of the loss `name` (built on correct losses as in
+    ``loss_and_grads``) with respect to each argument in `grad_of` (default: all), every
+    evaluation in one round trip."""
     arrays = tuple(np.asarray(a, dtype=np.float64) for a in arrays)
     grad_of = tuple(range(len(arrays))) if grad_of is None else grad_of
     calls = []
@@ -181,8 +195,8 @@ def numeric_grads(student, name: str, *arrays: np.ndarray, grad_of: tuple[int, .
                 moved = arrays[k].copy()
                 moved[idx] += sign * h
                 args = arrays[:k] + (moved,) + arrays[k + 1:]
-                calls.append((tuple(Tensor(x, dtype="float64") for x in args), {}))
-    results = student.map(name, calls)
+                calls.append([Tensor(x, dtype="float64") for x in args])
+    results = student.probe("losses_with_oracles", name, calls, BUILT_ON.get(name, []), function=name)
     values = np.array([expect_scalar(v, name=f"{name}(...)", function=name) for v in results])
     out, pos = [], 0
     for k in grad_of:

@@ -1,10 +1,11 @@
-"""Public tests: the noise and the losses on ordinary inputs (moderate logits, hard targets)."""
+"""Public tests: the noise and the losses on ordinary inputs (moderate logits, hard targets); every
+loss call also fails on a changed argument."""
 
 import numpy as np
 from _gan_util import f32, loss_and_grads, numeric_grads
 from hypothesis import given, settings
 
-from autograder.toolkit import Tensor, TensorValue, assert_close, assert_unmodified, expect_array, graded
+from autograder.toolkit import TensorValue, assert_close, expect_array, graded
 from autograder.toolkit import strategies as dst
 
 
@@ -97,34 +98,24 @@ def test_generator_loss(student, fake):
     assert_close(grad, numeric, name="d loss / d logits_fake", rtol=1e-5)
 
 
-@graded(points=3, function="ls_discriminator_loss",
-        hint="0.5 * mean((real - 1)**2) + 0.5 * mean(fake**2); generator: 0.5 * mean((fake - 1)**2).")
+@graded(points=2, function="ls_discriminator_loss", hint="0.5 * mean((real - 1)**2) + 0.5 * mean(fake**2).")
 @settings(max_examples=10)
 @given(real=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=2.0), seed=dst.seeds())
 def test_ls_losses(student, real, seed):
-    """ls_discriminator_loss and ls_generator_loss values and gradients"""
+    """ls_discriminator_loss value and gradients"""
     fake = np.random.default_rng(seed).uniform(-2, 2, real.shape)
     n = real.size
     value, (d_real, d_fake) = loss_and_grads(student, "ls_discriminator_loss", real, fake, dtype="float64")
     assert_close(value, 0.5 * np.mean((real - 1) ** 2) + 0.5 * np.mean(fake**2), name="ls_discriminator_loss")
     assert_close(d_real, (real - 1) / n, name="d ls_discriminator_loss / d scores_real")
     assert_close(d_fake, fake / n, name="d ls_discriminator_loss / d scores_fake")
+
+
+@graded(points=1, function="ls_generator_loss", hint="0.5 * mean((fake - 1)**2).")
+@settings(max_examples=10)
+@given(fake=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=2.0))
+def test_ls_generator_loss(student, fake):
+    """ls_generator_loss value and gradient"""
     value, (g_fake,) = loss_and_grads(student, "ls_generator_loss", fake, dtype="float64")
-    gen = "ls_generator_loss"
-    assert_close(value, 0.5 * np.mean((fake - 1) ** 2), name=gen, function=gen)
-    assert_close(g_fake, (fake - 1) / n, name=f"d {gen} / d scores_fake", function=gen)
-
-
-@graded(points=2, function="bce_loss", hint="Build new tensors (x.clamp(min=0), not x.clamp_(min=0)).")
-def test_losses_leave_arguments_unmodified(student):
-    """the losses leave their arguments unmodified"""
-    rng = np.random.default_rng(3)
-    a, b = f32(rng.uniform(-5, 5, (6, 1))), f32(rng.uniform(-5, 5, (6, 1)))
-    t = f32(rng.random((6, 1)) < 0.5)
-    for name, args in (("bce_loss", (a, t)), ("discriminator_loss", (a, b)), ("generator_loss", (b,)),
-                       ("ls_discriminator_loss", (a, b)), ("ls_generator_loss", (b,))):
-        _, after, _ = student.call_echo(name, *(Tensor(x) for x in args))
-        before = {f"argument {i + 1}": x for i, x in enumerate(args)}
-        now = {f"argument {i + 1}": expect_array(x, name=f"argument {i + 1}", function=name)
-               for i, x in enumerate(after)}
-        assert_unmodified(before, now, function=name)
+    assert_close(value, 0.5 * np.mean((fake - 1) ** 2), name="ls_generator_loss")
+    assert_close(g_fake, (fake - 1) / fake.size, name="d ls_generator_loss / d scores_fake")

@@ -3,7 +3,7 @@
 import numpy as np
 from _gan_util import penalty_trace, ring_data
 
-from autograder.toolkit import assert_close, expect_array, expect_probed, expect_scalar, graded
+from autograder.toolkit import assert_close, assert_unmodified, expect_array, expect_probed, expect_scalar, graded
 
 
 def _linear_penalty(student, norm: float, seed: int) -> float:
@@ -28,17 +28,31 @@ def test_gradient_penalty_linear_discriminator(student):
         assert_close(_linear_penalty(student, 3.0, seed), 4.0, name="penalty with ||grad|| = 3", rtol=1e-5)
 
 
-@graded(points=2, function="Generator",
-        hint="Generator(noise_dim, hidden_dim, out_dim) maps (N, noise_dim) to (N, out_dim); "
-             "Discriminator(in_dim, hidden_dim) maps (N, in_dim) to logits (N, 1).")
+def _network(student, net: str, x: np.ndarray, shape: tuple, **sizes: int) -> np.ndarray:
+    """The output of the submission's ``net`` built with ``sizes`` on ``x``, a float32 tensor of
+    ``shape``, after checking that it is a module with parameters that left its input alone."""
+    out = student.probe("network_outputs", net, x, function=net, **sizes)
+    assert out["is_module"], f"{net} must be a torch.nn.Module"
+    assert out["params"] > 0, f"{net} needs trainable parameters"
+    assert_unmodified({"input": x.astype(np.float32)}, {"input": out["input_after"]}, function=net)
+    got = expect_array(expect_probed(out["out"], name=f"the {net}'s output", function=net), shape,
+                       name=f"{net}({', '.join(f'{k}={v}' for k, v in sizes.items())}) output", function=net)
+    assert out["dtype"] == "float32", f"the {net} must compute in float32, got {out['dtype']}"
+    return got
+
+
+@graded(points=1, function="Generator",
+        hint="Generator(noise_dim, hidden_dim, out_dim) maps (N, noise_dim) to (N, out_dim).")
 def test_network_shapes(student):
-    """Generator and Discriminator constructor arguments and output shapes"""
-    out = student.probe("network_outputs", 5, 12, 3, 7, function="Generator")
-    assert out["g_is_module"] and out["d_is_module"], "Generator and Discriminator must be torch.nn.Module"
-    assert out["g_params"] > 0 and out["d_params"] > 0, "both networks need trainable parameters"
-    fake = expect_probed(out["fake"], name="the generator's output")
-    logits = expect_probed(out["logits"], name="the discriminator's output", function="Discriminator")
-    fake = expect_array(fake, (7, 3), name="Generator(noise_dim=5, out_dim=3) output")
-    expect_array(logits, (7, 1), name="Discriminator(in_dim=3) output", function="Discriminator")
-    assert out["fake_dtype"] == "float32", f"the generator must compute in float32, got {out['fake_dtype']}"
+    """Generator constructor arguments and output shape"""
+    z = np.random.default_rng(0).uniform(-1, 1, (7, 5))
+    fake = _network(student, "Generator", z, (7, 3), noise_dim=5, hidden_dim=12, out_dim=3)
     assert np.ptp(fake, axis=0).max() > 0, "the generator returns the same sample for every noise vector"
+
+
+@graded(points=1, function="Discriminator",
+        hint="Discriminator(in_dim, hidden_dim) maps (N, in_dim) to logits (N, 1).")
+def test_discriminator_shapes(student):
+    """Discriminator constructor arguments and output shape"""
+    x = np.random.default_rng(1).uniform(-2, 2, (7, 3))
+    _network(student, "Discriminator", x, (7, 1), in_dim=3, hidden_dim=12)

@@ -8,6 +8,8 @@ from _siamese_triplet_util import (
     assert_grad_close,
     batch_all,
     batch_hard,
+    call_kept,
+    call_mining,
     expect_grad,
     expect_loss,
     f64,
@@ -34,24 +36,28 @@ HARD_HINT = ("Only anchors with a positive (same label, not the anchor itself) a
              "is over those anchors; classes of size one anchor nothing.")
 ALL_HINT = ("Valid triplets: a != p, same label, n of another label. Divide the sum by the number of terms > 1e-16 "
             "(not by the number of valid triplets); with no such term the loss is 0.")
+COINCIDENT_HINT = ("Identical embeddings give zero distances, where sqrt has an infinite derivative: whatever you "
+                   "compute from the distances must keep the gradients finite there.")
 
 
 def _batch_all(student, e, labels, margin, grad=True):
     if grad:
-        value, (dgrad,) = student.grad("batch_all_triplet_loss", f64(e), ints(labels), margin=margin, pick=0)
+        value, (dgrad,) = call_mining(student, "batch_all_triplet_loss", f64(e), ints(labels), margin=margin,
+                                      grad=True, pick=0)
     else:
-        value, dgrad = student.batch_all_triplet_loss(f64(e, grad=False), ints(labels), margin=margin), None
+        value, dgrad = call_mining(student, "batch_all_triplet_loss", f64(e, grad=False), ints(labels),
+                                   margin=margin), None
     loss, fraction = expect_tuple(value, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
     return expect_loss(loss), expect_scalar(fraction, name="fraction_positive"), dgrad
 
 
-@graded(points=5, function="batch_hard_triplet_loss", hint=HARD_HINT)
+@graded(points=4, function="batch_hard_triplet_loss", hint=HARD_HINT)
 @settings(max_examples=25)
 @given(inputs=mining_inputs(min_n=2))
 def test_batch_hard_label_patterns(student, inputs):
     """batch_hard_triplet_loss against brute force on drawn label patterns"""
     e, labels, margin = inputs
-    value = student.batch_hard_triplet_loss(f64(e, grad=False), ints(labels), margin=margin)
+    value = call_mining(student, "batch_hard_triplet_loss", f64(e, grad=False), ints(labels), margin=margin)
     assert_close(expect_loss(value), batch_hard(e, labels, margin), name="loss")
 
 
@@ -62,7 +68,7 @@ def test_batch_hard_label_patterns(student, inputs):
 def test_batch_hard_gradients(student, inputs):
     """batch_hard_triplet_loss gradients against central differences (float64)"""
     e, labels, margin = inputs
-    value, (grad,) = student.grad("batch_hard_triplet_loss", f64(e), ints(labels), margin=margin)
+    value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=margin, grad=True)
     assert_close(expect_loss(value), batch_hard(e, labels, margin), name="loss")
     numeric = numerical_gradient(lambda v: batch_hard(v, labels, margin), e)
     assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
@@ -79,7 +85,7 @@ def test_batch_hard_no_valid_anchor(student):
     g = np.random.default_rng(10)
     for labels in NO_ANCHOR:
         e = g.uniform(-1, 1, (len(labels), 3))
-        value, (grad,) = student.grad("batch_hard_triplet_loss", f64(e), ints(labels), margin=1.0)
+        value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=1.0, grad=True)
         assert_close(expect_loss(value), 0.0, name=f"loss for labels {labels.tolist()}", floor=1e-12)
         if grad is not None:
             assert_close(expect_array(grad, e.shape, name="dembeddings"), np.zeros_like(e), name="dembeddings",
@@ -95,17 +101,16 @@ def _coincident_batch(seed: int):
     return e, labels
 
 
-@graded(points=2, function="batch_hard_triplet_loss",
-        hint="Identical embeddings give zero distances: pairwise_distances must keep their gradients finite.")
+@graded(points=2, function="batch_hard_triplet_loss", hint=COINCIDENT_HINT)
 def test_batch_hard_coincident(student):
     """batch_hard_triplet_loss with identical embeddings: value and finite gradients"""
     e, labels = _coincident_batch(11)
-    value, (grad,) = student.grad("batch_hard_triplet_loss", f64(e), ints(labels), margin=1.0)
+    value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=1.0, grad=True)
     assert_close(expect_loss(value), batch_hard(e, labels, 1.0), name="loss")
     expect_grad(grad, e.shape, name="dembeddings")
 
 
-@graded(points=5, function="batch_all_triplet_loss", hint=ALL_HINT)
+@graded(points=4, function="batch_all_triplet_loss", hint=ALL_HINT)
 @settings(max_examples=25)
 @given(inputs=mining_inputs(min_n=2))
 def test_batch_all_label_patterns(student, inputs):
@@ -151,8 +156,25 @@ def test_batch_all_degenerate(student):
                      floor=1e-12)
 
 
-@graded(points=2, function="batch_all_triplet_loss",
-        hint="Identical embeddings give zero distances: pairwise_distances must keep their gradients finite.")
+@graded(points=1, function="batch_all_triplet_loss",
+        hint="Count a term only when it is > 1e-16: a term exactly 0 (d(a, n) = d(a, p) + margin) is not "
+             "positive, a term of 1e-12 is.")
+def test_batch_all_hinge_edge(student):
+    """batch_all_triplet_loss counts terms above 1e-16, not terms exactly at the hinge's edge"""
+    # One-dimensional embeddings at multiples of 0.5: every distance and term is exact in float64,
+    # whichever way the distances are computed. With margin 1, two of the 8 valid triplets sit exactly
+    # on the edge (term 0) and 3 are positive; with margin 1 + 2**-40 the edge terms are 2**-40 and count.
+    e = np.array([[0.0], [0.5], [1.5], [3.0]])
+    labels = np.array([0, 0, 1, 1])
+    for margin, positive in ((1.0, 3), (1.0 + 2.0**-40, 5)):
+        expected, fraction = batch_all(e, labels, margin)
+        assert fraction == positive / 8, "lab test broken: the edge terms are not where intended"
+        loss, got_fraction, _ = _batch_all(student, e, labels, margin, grad=False)
+        assert_close(got_fraction, fraction, name=f"fraction_positive with margin {margin!r}", rtol=1e-12)
+        assert_close(loss, expected, name=f"loss with margin {margin!r}", rtol=1e-12)
+
+
+@graded(points=2, function="batch_all_triplet_loss", hint=COINCIDENT_HINT)
 def test_batch_all_coincident(student):
     """batch_all_triplet_loss with identical embeddings: value and finite gradients"""
     e, labels = _coincident_batch(13)
@@ -166,7 +188,7 @@ def test_batch_all_coincident(student):
 def _sample(student, labels, num, seed=None, as_tensor=False):
     arg = ints(labels) if as_tensor else labels
     fn = "sample_triplets"
-    result = expect_tuple(student.sample_triplets(arg, num, seed=seed), TRIPLET_INDICES, name=f"{fn} result",
+    result = expect_tuple(call_kept(student, fn, arg, num, seed=seed), TRIPLET_INDICES, name=f"{fn} result",
                           function=fn)
     out = [expect_array(v, (num,), name=n, kind="i", function=fn) for v, n in zip(result, TRIPLET_INDICES)]
     for name, idx in zip(TRIPLET_INDICES, out):
@@ -189,7 +211,7 @@ def class_layouts(draw):
     return rng.permutation(np.repeat(values, sizes)).astype(np.int64)
 
 
-@graded(points=3, function="sample_triplets",
+@graded(points=2, function="sample_triplets",
         hint="Draw anchors from every point whose class has at least two members (or pick such a class first).")
 @settings(max_examples=10)
 @given(labels=class_layouts(), seed=dst.seeds())
@@ -204,12 +226,17 @@ def test_sample_triplets_coverage(student, labels, seed):
 
 
 @graded(points=2, function="sample_triplets",
-        hint="Raise ValueError when no class has two members or there is only one class.")
+        hint="Raise ValueError when no class has two members or there is only one class, and only then: a class "
+             "of two and one other point make a valid triplet.")
 def test_sample_triplets_value_error(student):
-    """sample_triplets raises ValueError when no valid triplet exists"""
+    """sample_triplets raises ValueError when no valid triplet exists, and not on the smallest batch with one"""
     for labels in (np.array([1, 1, 1, 1]), np.array([0, 1, 2, 3]), np.array([5])):
         expect_raises(lambda y=labels: student.sample_triplets(y, 5, seed=0),
                       name=f"sample_triplets({labels.tolist()}, 5)", function="sample_triplets")
+    a, p, n = _sample(student, np.array([8, 3, 8]), 5, seed=0)
+    if set(a.tolist()) - {0, 2} or set(n.tolist()) != {1}:
+        raise Mismatch("triplets", "of labels [8, 3, 8] must anchor at 0 or 2 and take 1 as the negative",
+                       function="sample_triplets")
 
 
 @graded(points=2, function="sample_triplets",

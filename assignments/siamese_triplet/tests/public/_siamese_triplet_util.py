@@ -18,8 +18,8 @@ from autograder.toolkit import (
     Student,
     Tensor,
     assert_close,
+    assert_unmodified,
     expect_array,
-    expect_probed,
     expect_scalar,
     expect_tensor,
 )
@@ -181,6 +181,51 @@ def expect_grad(grad: object, shape: tuple, *, name: str, function: str | None =
     return expect_array(grad, shape, name=name, function=function)
 
 
+# ---- calls that check the arguments are left alone ------------------------------------------------
+ARGUMENTS = {
+    "pairwise_distances": ("embeddings",),
+    "contrastive_loss": ("emb1", "emb2", "is_same"),
+    "triplet_loss": ("anchor", "positive", "negative"),
+    "batch_hard_triplet_loss": ("embeddings", "labels"),
+    "batch_all_triplet_loss": ("embeddings", "labels"),
+    "sample_triplets": ("labels",),
+    "recall_at_k": ("embeddings", "labels"),
+}
+
+
+def assert_arguments_kept(function: str, sent: tuple, after: list | tuple) -> None:
+    """Every array or tensor among the positional arguments ``sent`` to ``function`` holds, after
+    the call, what it held before (values, shape and dtype)."""
+    before, now = {}, {}
+    for name, value, echoed in zip(ARGUMENTS[function], sent, after):
+        array = value.array if isinstance(value, Tensor) else value
+        if isinstance(array, np.ndarray):
+            before[name] = array
+            now[name] = expect_array(echoed, None, name=f"argument {name}", kind="n", finite=False,
+                                     function=function)
+    assert_unmodified(before, now, function=function)
+
+
+def call_kept(student: Student, function: str, *args: object, **kwargs: object) -> object:
+    """``student.function(*args, **kwargs)``, failing (on ``function``) if it changed an argument."""
+    result, after, _ = student.call_echo(function, *args, **kwargs)
+    assert_arguments_kept(function, args, after)
+    return result
+
+
+def call_mining(student: Student, function: str, *args: object, grad: bool = False, pick: int | None = None,
+                **kwargs: object) -> object:
+    """A mining function or recall_at_k called with a correct ``pairwise_distances`` in place of the
+    submission's (the ``call`` probe), so that only ``function`` is judged; fails if it changed an
+    argument. With ``grad``: ``(result, grads)`` like ``student.grad``, otherwise the result."""
+    report = student.probe("call", function, list(args), kwargs, oracles=["pairwise_distances"], grad=grad,
+                           pick=pick, function=function)
+    assert_arguments_kept(function, args, report["args_after"])
+    if report["problem"]:
+        raise Mismatch(f"{function} result", report["problem"], function=function)
+    return (report["result"], report["grads"]) if grad else report["result"]
+
+
 # What sample_triplets returns, by part.
 TRIPLET_INDICES = ("anchor_idx", "positive_idx", "negative_idx")
 
@@ -213,21 +258,27 @@ def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return X[train], y[train].astype(np.int64), X[test], y[test].astype(np.int64)
 
 
-def judged_embeddings(report: object, n: int, function: str = "train_triplet") -> np.ndarray:
+def judged_embeddings(report: object, n: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The held-out embeddings of the ``train_and_embed`` probe, once train_triplet has left X and y
+    as they were."""
     if not isinstance(report, dict) or "embeddings" not in report:
-        raise Mismatch("training probe", "returned nothing usable", function=function)
-    value = expect_probed(report["embeddings"], name="EmbeddingNet output", expected="a tensor",
-                          function="EmbeddingNet")
-    return expect_array(value, (n, None), name="held-out embeddings", function=function)
+        raise Mismatch("training probe", "returned nothing usable", function="train_triplet")
+    assert_unmodified({"X": X.astype(np.float32), "y": y.astype(np.int64)},
+                      {"X": report["X_after"], "y": report["y_after"]}, function="train_triplet")
+    return expect_array(report["embeddings"], (n, None), name="held-out embeddings", function="train_triplet")
 
 
 def siamese_report(student: Student, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> dict:
-    """SiameseNet on a fresh EmbeddingNet (the ``siamese`` probe): its branches and the embedding net's
-    own outputs, before and after the embedding net's weights change."""
+    """SiameseNet on the harness' embedding net (the ``siamese`` probe): its branches and the embedding
+    net's own outputs, before and after the embedding net's weights change; fails if SiameseNet
+    changed its inputs."""
     report = student.probe("siamese", x1, x2, embedding_dim=embedding_dim, function="SiameseNet")
     if "unexpected_result" in report:
         raise Mismatch("SiameseNet output", f"expected a tuple (e1, e2), got {report['unexpected_result']}",
                        function="SiameseNet")
+    for stage in ("before", "after"):
+        assert_unmodified({"x1": x1.astype(np.float32), "x2": x2.astype(np.float32)},
+                          {"x1": report[stage]["x1_after"], "x2": report[stage]["x2_after"]}, function="SiameseNet")
     return report
 
 

@@ -8,6 +8,8 @@ from _siamese_triplet_util import (
     balanced_labels,
     batch_all,
     batch_hard,
+    call_kept,
+    call_mining,
     contrastive,
     distances,
     draw_until,
@@ -37,7 +39,7 @@ F32 = 1e-5  # float32 results: ~1e-6 from rounding on these well-separated input
 def test_pairwise_distances(student, e):
     """pairwise_distances on float32 embeddings"""
     e = as32(e)
-    d = expect_array(student.pairwise_distances(f32(e)), (len(e), len(e)), name="distances")
+    d = expect_array(call_kept(student, "pairwise_distances", f32(e)), (len(e), len(e)), name="distances")
     assert_close(d, distances(e), name="distances", rtol=F32)
 
 
@@ -47,7 +49,8 @@ def test_pairwise_distances(student, e):
 def test_pairwise_distances_squared(student, e):
     """pairwise_distances(squared=True)"""
     e = as32(e)
-    d = expect_array(student.pairwise_distances(f32(e), squared=True), (len(e), len(e)), name="squared distances")
+    d = call_kept(student, "pairwise_distances", f32(e), squared=True)
+    d = expect_array(d, (len(e), len(e)), name="squared distances")
     assert_close(d, distances(e) ** 2, name="squared distances", rtol=F32)
 
 
@@ -81,7 +84,7 @@ def test_contrastive_loss(student):
     same = np.array([1, 0, 1, 0, 0, 1], dtype=np.float64)
     d = np.sqrt(((e1 - e2) ** 2).sum(1))
     assert np.all(np.abs(d - 1.0) > 1e-2), "test inputs must avoid the hinge's kink"
-    loss = expect_loss(student.contrastive_loss(f32(e1), f32(e2), f32(same), margin=1.0))
+    loss = expect_loss(call_kept(student, "contrastive_loss", f32(e1), f32(e2), f32(same), margin=1.0))
     assert_close(loss, contrastive(as32(e1), as32(e2), same, 1.0), name="loss", rtol=F32)
     value, grads = student.grad("contrastive_loss", f64(e1), f64(e2), f64(same, grad=False), margin=1.0)
     assert_close(expect_loss(value), contrastive(e1, e2, same, 1.0), name="loss (float64)")
@@ -109,7 +112,7 @@ def _triplets(rng: np.random.Generator, n: int, dim: int, margin: float):
 def test_triplet_loss(student):
     """triplet_loss value and gradients"""
     a, p, n = _triplets(np.random.default_rng(2), 8, 2, 1.0)
-    loss = expect_loss(student.triplet_loss(f32(a), f32(p), f32(n), margin=1.0))
+    loss = expect_loss(call_kept(student, "triplet_loss", f32(a), f32(p), f32(n), margin=1.0))
     assert_close(loss, triplet(as32(a), as32(p), as32(n), 1.0), name="loss", rtol=F32)
     value, grads = student.grad("triplet_loss", f64(a), f64(p), f64(n), margin=1.0)
     assert_close(expect_loss(value), triplet(a, p, n, 1.0), name="loss (float64)")
@@ -133,9 +136,10 @@ def test_batch_hard(student):
     """batch_hard_triplet_loss on a batch of three classes of three"""
     for seed, margin in ((0, 1.0), (1, 0.5)):
         e, labels = _balanced_batch(seed, margin)
-        loss = expect_loss(student.batch_hard_triplet_loss(f32(e), ints(labels), margin=margin))
+        loss = expect_loss(call_mining(student, "batch_hard_triplet_loss", f32(e), ints(labels), margin=margin))
         assert_close(loss, batch_hard(as32(e), labels, margin), name="loss", rtol=F32)
-        value, (grad,) = student.grad("batch_hard_triplet_loss", f64(e), ints(labels), margin=margin)
+        value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=margin,
+                                     grad=True)
         assert_close(expect_loss(value), batch_hard(e, labels, margin), name="loss (float64)")
         expected = numerical_gradient(lambda v, y=labels, m=margin: batch_hard(v, y, m), e)
         assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), expected, name="dembeddings")
@@ -149,12 +153,13 @@ def test_batch_all(student):
     for seed, margin in ((2, 1.0), (3, 0.5)):
         e, labels = _balanced_batch(seed, margin)
         expected, fraction = batch_all(as32(e), labels, margin)
-        loss, got_fraction = expect_tuple(student.batch_all_triplet_loss(f32(e), ints(labels), margin=margin),
-                                          ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
+        result = call_mining(student, "batch_all_triplet_loss", f32(e), ints(labels), margin=margin)
+        loss, got_fraction = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
         assert_close(expect_loss(loss), expected, name="loss", rtol=F32)
         assert_close(expect_scalar(got_fraction, name="fraction_positive"), fraction, name="fraction_positive",
                      rtol=1e-9)
-        value, (grad,) = student.grad("batch_all_triplet_loss", f64(e), ints(labels), margin=margin, pick=0)
+        value, (grad,) = call_mining(student, "batch_all_triplet_loss", f64(e), ints(labels), margin=margin,
+                                     grad=True, pick=0)
         assert_close(expect_loss(value[0]), batch_all(e, labels, margin)[0], name="loss (float64)")
         numeric = numerical_gradient(lambda v, y=labels, m=margin: batch_all(v, y, m)[0], e)
         assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
@@ -165,7 +170,8 @@ def test_batch_all(student):
 def test_sample_triplets_valid(student):
     """sample_triplets returns num_triplets valid triplets"""
     labels = np.array([3, 3, 1, 1, 1, 7, 0, 0, 0, 0], dtype=np.int64)
-    result = expect_tuple(student.sample_triplets(labels, 200, seed=0), TRIPLET_INDICES, name="sample_triplets result")
+    result = expect_tuple(call_kept(student, "sample_triplets", labels, 200, seed=0), TRIPLET_INDICES,
+                          name="sample_triplets result")
     a, p, n = (expect_array(v, (200,), name=name, kind="i") for v, name in zip(result, TRIPLET_INDICES))
     for name, idx in zip(TRIPLET_INDICES, (a, p, n)):
         if idx.min() < 0 or idx.max() >= len(labels):
@@ -185,5 +191,5 @@ def test_sample_triplets_valid(student):
 def test_recall_at_1(student, inputs):
     """recall_at_k with k = 1"""
     e, labels, _k = inputs
-    got = expect_scalar(student.recall_at_k(f32(e), ints(labels), k=1), name="recall@1")
+    got = expect_scalar(call_mining(student, "recall_at_k", f32(e), ints(labels), k=1), name="recall@1")
     assert_close(got, recall(e, labels, 1), name="recall@1", rtol=1e-9)
