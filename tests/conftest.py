@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from pathlib import Path
 from types import ModuleType
@@ -9,10 +10,16 @@ from types import ModuleType
 import pytest
 
 from autograder.grading.outcomes import GradeReport
-from autograder.grading.pipeline import GradingOptions, grade
+from autograder.grading.pipeline import GradingOptions, collect, grade
 from autograder.labs import Lab, find_lab
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def public_points(lab: str = "backprop") -> float:
+    """What the lab's public tests are worth, as they say (a reference's check scores exactly this)."""
+    return sum(t.max_score for t in collect(find_lab(lab), GradingOptions(hidden=False)))
 
 
 @pytest.fixture(scope="session")

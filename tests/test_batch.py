@@ -23,9 +23,8 @@ from autograder.batch import local as batch_local
 from autograder.batch.jobs import RETRY_KEY, discover, submission_digest
 from autograder.grading.results import check_schema
 from autograder.reports.gradebook import gradebook_columns, write_gradebook
-from tests.conftest import require
+from tests.conftest import public_points, require
 
-PUBLIC_POINTS = 40
 FULL = {"alice", "frank", "gina"}
 ZERO = {"bob", "dave", "erin", "hank"}
 
@@ -91,10 +90,10 @@ def test_batch_grades_everyone(uninterrupted):
     assert header[:5] == ["student", "id", "name", "status", "total"] and len(header) > 13  # one column per test
     tests = header[5:]
     for student in FULL:
-        assert float(rows[student]["total"]) == PUBLIC_POINTS
+        assert float(rows[student]["total"]) == public_points()
     for student in ZERO:
         assert float(rows[student]["total"]) == 0
-    assert 0 < float(rows["carol"]["total"]) < PUBLIC_POINTS
+    assert 0 < float(rows["carol"]["total"]) < public_points()
     for student, data in _results(uninterrupted).items():
         check_schema(data | {"execution_time": 0})
         assert float(rows[student]["total"]) == data["score"]
@@ -175,7 +174,7 @@ def test_a_resubmission_is_graded_again(backprop, tmp_path):
     again = batch()
     assert (again.graded, again.resubmitted) == (1, ["bob"])
     assert {row["student"]: float(row["total"]) for row in _gradebook(out)} == {
-        "alice": PUBLIC_POINTS, "bob": PUBLIC_POINTS}
+        "alice": public_points(), "bob": public_points()}
     before = (out / "bob" / "results.json").stat().st_mtime_ns
     redo = batch(redo=["alice"])
     assert (redo.graded, redo.resubmitted) == (1, [])
@@ -248,7 +247,7 @@ def test_dead_or_stuck_grader_does_not_stop_the_batch(backprop, submissions, tmp
         data = json.loads((out / student / "results.json").read_text())
         assert data["score"] == 0 and RETRY_KEY in data["extra_data"]
     rows = {row["student"]: row for row in _gradebook(out)}
-    assert float(rows["alice"]["total"]) == PUBLIC_POINTS
+    assert float(rows["alice"]["total"]) == public_points()
     # A breakdown is no grade: blank, "not graded", where a zero would read as the student's.
     assert [(rows[s]["status"], rows[s]["total"]) for s in ("bob", "carol")] == [("not graded", "")] * 2
     monkeypatch.undo()

@@ -14,6 +14,7 @@ from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, collect
 from autograder.grading.results import to_results
 from autograder.reports.gradebook import RosterError, gradebook_columns, read_roster, write_gradebook
+from tests.conftest import public_points
 
 ROSTER = """\ufeffstudent,id,name,email,section,sis_id,sis_login,canvas_id,notes
 alice,1001,"Liddell, Alice",alice@example.edu,S1,SIS-A,alice1,501,ignored
@@ -21,6 +22,15 @@ bob,1002,"Builder, Bob",bob@example.edu,S1,SIS-B,bob1,502,
 carol,1003,"Danvers, Carol",carol@example.edu,S2,SIS-C,carol1,503,
 dave,1004,"Grohl, Dave",dave@example.edu,S2,SIS-D,dave1,504,
 """
+
+
+def _full() -> str:
+    return f"{public_points():g}"
+
+
+def _erin(lab) -> str:
+    """What erin's two right tests are worth (the first two public tests)."""
+    return f"{sum(t.max_score for t in collect(lab, GradingOptions(hidden=False))[:2]):g}"
 
 
 def _results(lab, passed: int | None, kind: Kind = Kind.MISMATCH) -> dict:
@@ -61,16 +71,16 @@ def test_one_row_per_student_with_id_status_and_max_points(backprop, batch):
     assert header[:5] == ["student", "id", "name", "status", "total"]
     table = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert {s: (r["id"], r["status"], r["total"]) for s, r in table.items()} == {
-        "alice": ("1001", "graded", "40"),
+        "alice": ("1001", "graded", _full()),
         "bob": ("1002", "did not import", "0"),
         "carol": ("1003", "not submitted", ""),
         "dave": ("1004", "not graded", ""),  # a breakdown is retried, not a zero
-        "erin": ("erin", "graded", "7"),  # not on the roster: the submission's name is the id
+        "erin": ("erin", "graded", _erin(backprop)),  # not on the roster: the submission's name is the id
     }
     assert table["alice"]["name"] == "Liddell, Alice"
     points = dict(zip(header, maxima, strict=True))
-    assert points["student"] == "(max points)" and points["total"] == "40"
-    assert sum(float(points[c]) for c in header[5:]) == 40
+    assert points["student"] == "(max points)" and points["total"] == _full()
+    assert sum(float(points[c]) for c in header[5:]) == public_points()
     assert table["alice"] | {"student": "", "id": "", "name": "", "status": ""} == points | {"student": ""}
     assert table["carol"]["affine_forward#1"] == "" and table["bob"]["affine_forward#1"] == "0"
 
@@ -91,13 +101,13 @@ def test_canvas_csv_has_canvas_import_columns(backprop, batch):
     header, points, *rows = _rows(canvas)
     # The columns of Canvas's gradebook import (see the comment at CANVAS_HEADER for the sources).
     assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Backprop"]
-    assert points[0] == "Points Possible" and points[5] == "40"
+    assert points[0] == "Points Possible" and points[5] == _full()
     assert rows == [
-        ["Liddell, Alice", "501", "SIS-A", "alice1", "S1", "40"],
+        ["Liddell, Alice", "501", "SIS-A", "alice1", "S1", _full()],
         ["Builder, Bob", "502", "SIS-B", "bob1", "S1", "0"],
         ["Danvers, Carol", "503", "SIS-C", "carol1", "S2", ""],
         ["Grohl, Dave", "504", "SIS-D", "dave1", "S2", ""],
-        ["erin", "", "erin", "", "", "7"],
+        ["erin", "", "erin", "", "", _erin(backprop)],
     ]
 
 
@@ -112,13 +122,13 @@ def test_gradescope_csv_has_one_column_per_question(backprop, batch):
     assert [re.fullmatch(r"(\d+): ([\w.]+) \((\d+\.\d) pts\)", q).group(1) for q in questions] == [
         str(n) for n in range(1, len(functions) + 1)]
     assert sorted(re.fullmatch(r"\d+: ([\w.]+) .*", q).group(1) for q in questions) == functions
-    assert sum(float(re.search(r"\(([\d.]+) pts\)", q).group(1)) for q in questions) == 40
+    assert sum(float(re.search(r"\(([\d.]+) pts\)", q).group(1)) for q in questions) == public_points()
     table = {row[0]: row for row in rows}
-    assert table["Liddell, Alice"][:6] == ["Liddell, Alice", "1001", "alice@example.edu", "40", "40", "Graded"]
-    assert sum(float(x) for x in table["Liddell, Alice"][6:]) == 40
+    assert table["Liddell, Alice"][:6] == ["Liddell, Alice", "1001", "alice@example.edu", _full(), _full(), "Graded"]
+    assert sum(float(x) for x in table["Liddell, Alice"][6:]) == public_points()
     assert table["Danvers, Carol"][5:] == ["Missing"] + [""] * len(questions)
     assert table["Grohl, Dave"][5] == "Ungraded"
-    assert sum(float(x) for x in table["erin"][6:]) == 7
+    assert f'{sum(float(x) for x in table["erin"][6:]):g}' == _erin(backprop)
 
 
 def test_a_roster_needs_a_student_column_once_per_student(tmp_path):

@@ -20,7 +20,7 @@ from autograder.labs import Lab, find_lab, list_labs
 from autograder.notebooks import check, source_from_cells
 from autograder.notebooks.demos import read_demos
 from autograder.notebooks.generate import build_notebook, graded_groups, notebook_text
-from tests.conftest import require
+from tests.conftest import public_points, require
 
 nbformat = require("nbformat", "notebooks")
 nbclient = require("nbclient", "notebooks")
@@ -171,7 +171,7 @@ def test_notebook_submission_takes_definitions_only(backprop, tmp_path):
     path = tmp_path / "work.ipynb"
     path.write_text(_notebook(cells))
     report = grade(backprop, path, GradingOptions(hidden=False))
-    assert report.score == report.max_score == 40, [t.message for t in report.tests if not t.passed]
+    assert report.score == report.max_score == public_points(), [t.message for t in report.tests if not t.passed]
 
 
 def test_definitions_kept_and_statements_dropped():

@@ -19,11 +19,11 @@ from autograder.grading.pipeline import NOT_GRADED, GradingOptions, grade
 from autograder.grading.results import to_results
 from autograder.grading.submission import SubmissionError, prepare_module
 from autograder.labs import Lab
+from tests.conftest import public_points
 
 nbformat = pytest.importorskip("nbformat")
 
 PUBLIC = GradingOptions(hidden=False)
-PUBLIC_POINTS = 40
 LINK_REFUSED = "is a symbolic link (links are not followed"
 NOT_REGULAR = "is not a regular file"
 QUICK = 60  # seconds: what "at once" means on a loaded two-core machine; a hang is what is caught
@@ -65,7 +65,7 @@ def test_a_single_file_of_any_name_is_graded(backprop, folder, name):
     (folder / name).write_text(_notebook(reference) if name.endswith(".ipynb") else reference)
     (folder / "README.txt").write_text("my homework")
     report = graded(backprop, folder)
-    assert report.score == PUBLIC_POINTS
+    assert report.score == public_points()
     assert report.notes == [f"graded {name}"]
 
 
@@ -75,7 +75,7 @@ def test_the_shallowest_lab_file_beats_an_archived_one(backprop, folder):
     (folder / "backprop.py").write_text(backprop.reference.read_text())
     (folder / "scratch.py").write_text("x = 1")
     report = graded(backprop, folder)
-    assert report.score == PUBLIC_POINTS
+    assert report.score == public_points()
     assert report.notes[0] == "graded backprop.py"
     assert "not graded: archive/backprop.py, scratch.py" in report.notes[1]
 
@@ -84,7 +84,7 @@ def test_the_lab_notebook_beats_other_names(backprop, folder):
     (folder / "backprop.ipynb").write_text(_notebook(backprop.reference.read_text()))
     (folder / "helpers.py").write_text("x = 1")
     report = graded(backprop, folder)
-    assert report.score == PUBLIC_POINTS and report.notes[0] == "graded backprop.ipynb"
+    assert report.score == public_points() and report.notes[0] == "graded backprop.ipynb"
 
 
 def test_a_zip_inside_the_folder_is_opened(backprop, folder):
@@ -92,7 +92,7 @@ def test_a_zip_inside_the_folder_is_opened(backprop, folder):
         zf.writestr("work/solution.ipynb", _notebook(backprop.reference.read_text()))
         zf.writestr("__MACOSX/work/._solution.ipynb", "resource fork")
     report = graded(backprop, folder)
-    assert report.score == PUBLIC_POINTS and report.notes == ["graded hw.zip/work/solution.ipynb"]
+    assert report.score == public_points() and report.notes == ["graded hw.zip/work/solution.ipynb"]
 
 
 def test_a_broken_notebook_in_a_folder_reads_as_when_handed_in_alone(backprop, folder, tmp_path):

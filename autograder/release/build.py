@@ -90,7 +90,7 @@ _TORCH_NOTE = """
 def student_readme(lab: Lab) -> str:
     torch = needs_torch(lab, hidden=False)
     steps = [*([f"pip install {TORCH_CPU}"] if torch else []), "pip install -r requirements.txt"]
-    major, minor = python_minimum(lab.root)
+    major, minor = python_minimum()
     return STUDENT_README.format(
         title=lab.title, lab=lab.name, student_file=lab.student_file, notebook=f"{lab.module}.ipynb",
         python=f"{major}.{minor}", install="".join(f"   python -m {step}\n" for step in steps),

@@ -4,10 +4,12 @@ packages each side needs, derived from what the lab's files import."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import re
 import sys
 import tomllib
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import autograder
@@ -37,8 +39,8 @@ def requirements(lab: Lab, hidden: bool) -> str:
     bundle (public tests) or the grader (``hidden``: hidden tests too, and notebook submissions).
     Torch, where needed, is pinned to ``TORCH_VERSION``: installed first from the CPU index, it
     satisfies the pin, and pip never reaches for a CUDA build."""
-    declared = _declared(lab.root)
-    names = [*_harness(lab.root), *sorted(_check_imports(lab, hidden))]
+    declared = _declared()
+    names = [*_harness(), *sorted(_check_imports(lab, hidden))]
     if hidden:
         names += _GRADER_ONLY
     return "".join(f"{_requirement(name, declared, lab)}\n" for name in dict.fromkeys(names))
@@ -51,7 +53,7 @@ def needs_torch(lab: Lab, hidden: bool) -> bool:
 def notebook_packages(lab: Lab) -> list[str]:
     """What the lab's notebook needs beyond requirements.txt: Jupyter and what its demos plot with."""
     extra = _imports([lab.notebook_demos, lab.template], lab) - _check_imports(lab, hidden=False)
-    declared = _declared(lab.root)
+    declared = _declared()
     return [*_NOTEBOOK, *(_requirement(name, declared, lab) for name in sorted(extra))]
 
 
@@ -105,17 +107,25 @@ def _walk(node: ast.AST, module_level: bool) -> Iterable[ast.AST]:
 
 
 # -- what pyproject.toml declares ----------------------------------------------------------------------
-def _pyproject(root: Path) -> dict:
-    return tomllib.loads((root / "pyproject.toml").read_text())["project"]
+@cache
+def _pyproject() -> dict:
+    """dlgrade's own declaration (not a lab's): pyproject.toml in a checkout, else the installed metadata."""
+    source = PACKAGE.parent / "pyproject.toml"
+    if source.exists():
+        return tomllib.loads(source.read_text())["project"]
+    requires = importlib.metadata.requires("dlgrade") or []
+    return {"dependencies": [r for r in requires if "extra ==" not in r],
+            "optional-dependencies": {"extras": [r.split(";")[0].strip() for r in requires if "extra ==" in r]},
+            "requires-python": importlib.metadata.metadata("dlgrade")["Requires-Python"]}
 
 
-def _harness(root: Path) -> list[str]:
-    return [_name(req) for req in _pyproject(root)["dependencies"]]
+def _harness() -> list[str]:
+    return [_name(req) for req in _pyproject()["dependencies"]]
 
 
-def _declared(root: Path) -> dict[str, str]:
+def _declared() -> dict[str, str]:
     """distribution name -> its requirement in pyproject.toml (dependencies and every extra)."""
-    project = _pyproject(root)
+    project = _pyproject()
     reqs = [*project["dependencies"], *(r for extra in project.get("optional-dependencies", {}).values()
                                         for r in extra)]
     return {_name(req): req for req in reqs}
@@ -125,9 +135,9 @@ def _name(requirement: str) -> str:
     return re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower()
 
 
-def python_minimum(root: Path) -> tuple[int, int]:
+def python_minimum() -> tuple[int, int]:
     """The oldest Python pyproject.toml allows (``requires-python = ">=3.X"``)."""
-    match = re.fullmatch(r">=\s*(\d+)\.(\d+)", _pyproject(root)["requires-python"].strip())
+    match = re.fullmatch(r">=\s*(\d+)\.(\d+)", _pyproject()["requires-python"].strip())
     if not match:
         raise ReleaseError("pyproject.toml: requires-python must read '>=MAJOR.MINOR'")
     return int(match.group(1)), int(match.group(2))

@@ -9,7 +9,15 @@ from pathlib import Path
 from autograder.grading.pipeline import SEED_SECRET
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
-from autograder.release.contents import TORCH_CPU, lab_files, needs_torch, package_files, python_minimum, requirements
+from autograder.release.contents import (
+    PACKAGE,
+    TORCH_CPU,
+    lab_files,
+    needs_torch,
+    package_files,
+    python_minimum,
+    requirements,
+)
 
 VENV = "/opt/dlgrade-venv"
 
@@ -86,7 +94,7 @@ exit 0
 
 
 def setup_script(lab: Lab) -> str:
-    major, minor = python_minimum(lab.root)
+    major, minor = python_minimum()
     torch = needs_torch(lab, hidden=True)
     return SETUP_SH.format(major=major, minor=minor, venv=VENV, torch_comment=_TORCH_COMMENT if torch else ".",
                            torch_step=_TORCH_STEP.format(venv=VENV, torch=TORCH_CPU) if torch else "")
@@ -97,12 +105,13 @@ def autograder_package(lab: Lab, out: Path) -> Path:
     files: dict[str, Path | str] = {}
     files |= package_files("autograder")
     files |= lab_files(lab, f"assignments/{lab.name}", hidden=True)
-    files[f"student_templates/{lab.name}/{lab.student_file}"] = lab.template  # names the lab's functions
+    if lab.template.exists():  # names the lab's functions for a notebook that defines none of them
+        files[f"student_templates/{lab.name}/{lab.student_file}"] = lab.template
     # Drawn anew for every release: the tests' seeds (``pipeline.seed_of``) stay the same across its gradings and
     # unknown to the students, who never see the hidden tests.
     files[f"assignments/{lab.name}/tests/hidden/{SEED_SECRET}"] = secrets.token_hex(32) + "\n"
     files["setup.sh"] = setup_script(lab)
     files["run_autograder"] = RUN_AUTOGRADER.format(lab=lab.name, venv=VENV)
     files["requirements.txt"] = requirements(lab, hidden=True)
-    files["scripts/setup_sandbox.sh"] = lab.root / "scripts" / "setup_sandbox.sh"
+    files["scripts/setup_sandbox.sh"] = PACKAGE.parent / "scripts" / "setup_sandbox.sh"  # dlgrade's, as the harness
     return write_zip(out / lab.name / "autograder.zip", files, executable=["setup.sh", "run_autograder"])
