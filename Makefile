@@ -15,7 +15,7 @@ $(BIN)/dlgrade: pyproject.toml Makefile $(wildcard scripts/setup_*.sh)
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU torch first, pinned: it satisfies the extras' range so nothing pulls a CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[torch,notebooks,dev,otter]'
+	$(BIN)/pip install --quiet -e '.[torch,notebooks,dev,otter,report]'
 	bash scripts/setup_sandbox.sh || echo "sandbox setup incomplete: see README, 'Grading servers'"
 	touch $@
 
