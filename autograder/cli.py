@@ -16,6 +16,7 @@ import re
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -24,6 +25,7 @@ from rich.text import Text
 import autograder
 from autograder.failures import SandboxUnavailable
 from autograder.labs import LabError, find_lab, list_labs
+from autograder.sandbox.limits import BUDGETS, under_budget
 
 console = Console()
 progress_console = Console(stderr=True)
@@ -81,6 +83,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.reports.results_file import write_results
 
     lab = find_lab(args.lab)
+    lab = replace(lab, limits=under_budget(lab.limits, args.budget))
     out = Path(args.out)
     options = GradingOptions(sandbox=args.sandbox, protect=(out.resolve().parent,))
     report, data = grade_results(lab, Path(args.submission), options)
@@ -109,6 +112,12 @@ def _add_sandbox_option(p: argparse.ArgumentParser) -> None:
                         "without namespaces and, as root, a dedicated user), none (trusted local use)")
 
 
+def _add_budget_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget", choices=tuple(BUDGETS), default="local",
+                   help="grade as this machine would: local (the lab's limits) or gradescope (half a CPU and "
+                        "768 MB for the worker's processes, like Gradescope's default container)")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -121,9 +130,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         with Progress(*columns, console=progress_console, transient=True) as progress:
             task = progress.add_task("none yet", total=None)
-            results = validate_many(labs, runs=args.runs, jobs=args.jobs,
+            results = validate_many(labs, runs=args.runs, jobs=args.jobs, budget=args.budget,
                                     on_done=lambda label: progress.update(task, advance=1, description=label))
-    except MutantError as exc:
+    except (MutantError, SandboxUnavailable) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         return 2
     for result in results:
@@ -255,12 +264,14 @@ def build_parser(student: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--out", default="results.json", help="the results.json to write (default ./results.json)")
     p.add_argument("--quiet", action="store_true", help="write results.json without printing the table")
     _add_sandbox_option(p)
+    _add_budget_option(p)
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("validate", help="check a lab's tests against its reference, template and mutants")
     p.add_argument("labs", nargs="*", help="the labs to validate (default: every lab)")
     p.add_argument("--runs", type=int, default=3, help="reference runs compared for determinism")
     p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes")
+    _add_budget_option(p)
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("templates", help="regenerate student templates from the references")

@@ -4,6 +4,7 @@ For backprop: wall time of `dlgrade check` and `dlgrade grade` on the reference 
 a student and a server run them), the fixed overhead inside them (interpreter start-up and imports,
 starting the worker and importing the submission) against the test work, and the same tests run by
 plain in-process pytest. Then the grading time of every lab's reference. Medians of a few runs.
+Last, every lab under Gradescope's budget (``budget.py``): time and peak resident memory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from budget import main as budget_table  # noqa: E402
 from inprocess import grade_in_process  # noqa: E402
 
 from autograder.grading.pipeline import GradingOptions, grade  # noqa: E402
@@ -100,6 +102,7 @@ def main() -> None:
         report = grade(each, each.reference)
         labs.add_row(name, f"{report.score:g}/{report.max_score:g}", f"{time.perf_counter() - started:.1f}")
     console.print(labs)
+    budget_table()
 
 
 if __name__ == "__main__":

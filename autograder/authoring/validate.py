@@ -2,7 +2,8 @@
 every known bug loses points, and grading is deterministic.
 
 Every grading is an independent job, so ``jobs > 1`` spreads them over processes (the harness's
-own processes: nothing of a submission's crosses here).
+own processes: nothing of a submission's crosses here). ``budget`` grades as the machine it names
+would (``sandbox/limits.py``'s ``BUDGETS``: ``gradescope`` is half a CPU and 768 MB per worker).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import multiprocessing
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
+from autograder.sandbox.limits import under_budget
 
 
 @dataclass
@@ -43,10 +45,13 @@ class Job:
     label: str
     path: str
     stop_early: bool = False
+    budget: str = "local"
 
 
 def _run(job: Job) -> GradeReport:
-    return grade(find_lab(job.lab), Path(job.path), GradingOptions(stop_early=job.stop_early))
+    lab = find_lab(job.lab)
+    lab = replace(lab, limits=under_budget(lab.limits, job.budget))
+    return grade(lab, Path(job.path), GradingOptions(stop_early=job.stop_early))
 
 
 def _first_line(text: str) -> str:
@@ -54,17 +59,18 @@ def _first_line(text: str) -> str:
 
 
 def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
-                  on_done: Callable[[str], None] | None = None) -> list[Validation]:
+                  on_done: Callable[[str], None] | None = None, budget: str = "local") -> list[Validation]:
     """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish."""
     done_with = on_done or (lambda label: None)
     with tempfile.TemporaryDirectory(prefix="dlgrade-mutants-") as tmp:
         plan: list[Job] = []
         for lab in labs:
-            plan += [Job(lab.name, f"reference {i + 1}", str(lab.reference)) for i in range(max(runs, 1))]
-            plan.append(Job(lab.name, "template", str(lab.template)))
+            plan += [Job(lab.name, f"reference {i + 1}", str(lab.reference), budget=budget)
+                     for i in range(max(runs, 1))]
+            plan.append(Job(lab.name, "template", str(lab.template), budget=budget))
             for mutant in mutant_files(lab):
                 path = build_mutant(lab, mutant, Path(tmp) / lab.name)
-                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path), stop_early=True))
+                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path), stop_early=True, budget=budget))
         if jobs > 1:
             # spawn: a fresh interpreter per process, no forked copy of pytest's state
             ctx = multiprocessing.get_context("spawn")

@@ -36,7 +36,7 @@ from autograder.failures import (
     WorkerDied,
     WorkerTimeout,
 )
-from autograder.sandbox import isolation, teardown
+from autograder.sandbox import isolation, memory, teardown
 from autograder.sandbox.launch import Staging, worker_command
 from autograder.sandbox.limits import Limits
 from autograder.worker.wire import FrameReader, FrameTooLarge, WireError, clip_text, packb
@@ -101,12 +101,15 @@ class WorkerClient:
         self._info_data = b""
         self._children_before: set[int] = set()
         self._tmp_before: dict | None = None
+        self._memory: memory.MemoryGuard | None = None
+        self.memory_peak_mb = 0.0  # the most any of its workers held (resident, whole tree)
 
     def sandbox_report(self) -> dict:
         """What results.json says about the isolation (``extra_data["sandbox"]``)."""
         out = self.plan.describe()
         if self.protected:
             out["protected_by_permissions"] = list(self.protected)
+        out["memory"] = memory.describe(self.spec.limits)
         return out
 
     def begin_test(self, *, seed: int, limit: float) -> None:
@@ -126,6 +129,11 @@ class WorkerClient:
         if self._staging is None:
             self._staging = Staging(self.spec.submission, self.spec.probes, self.spec.forbidden, plan)
         self._staging.new_home()
+        try:
+            self._memory = memory.MemoryGuard(self.spec.limits)
+        except SandboxUnavailable as exc:
+            self.sandbox_error = exc
+            raise
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         fds = [req_r, resp_w]
@@ -144,7 +152,7 @@ class WorkerClient:
                 self._tmp_before = teardown.snapshot_shared_tmp()
         try:
             self.proc = subprocess.Popen(
-                cmd.argv, env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                self._memory.wrap(cmd.argv), env=cmd.env, cwd=cmd.cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, pass_fds=tuple(fds), start_new_session=True,
             )
         except BaseException:
@@ -161,6 +169,7 @@ class WorkerClient:
         self._resp = resp_r
         self.starts += 1
         self._handshake()
+        self._memory.watch(self.proc.pid)
         load = {"op": "load", "path": cmd.submission, "module": self.spec.module,
                 "forbidden": list(self.spec.forbidden), "probes": cmd.probes}
         try:
@@ -229,6 +238,9 @@ class WorkerClient:
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
+        if self._memory is not None:
+            self.memory_peak_mb = max(self.memory_peak_mb, self._memory.close())
+            self._memory = None
         if self._info is not None:
             _close(self._info)
             self._info = None
@@ -301,13 +313,17 @@ class WorkerClient:
             if frame:
                 sel.register(self._req, selectors.EVENT_WRITE, "req")
             sent = 0
+            look = self._memory.interval if self._memory is not None else None
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     limit = self.spec.limits.import_timeout if importing else self.limit
                     self.stop()
                     raise WorkerTimeout(function, limit, during_import=importing)
-                for key, _ in sel.select(timeout=min(remaining, 1.0)):
+                if look is not None and (used := self._memory.look()) is not None:
+                    self.stop()
+                    raise WorkerDied(function, memory.over_limit(used, self.spec.limits))
+                for key, _ in sel.select(timeout=min(remaining, look or 1.0)):
                     if key.data == "req":
                         try:
                             sent += os.write(self._req, frame[sent:])
@@ -368,7 +384,10 @@ class WorkerClient:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             code = None
+        used = self._memory.killed_for_memory() if self._memory is not None else None
         self.stop()
+        if used is not None:
+            return WorkerDied(function, memory.over_limit(used, self.spec.limits))
         if code is not None and code > 128 and self.plan.bwrap and code - 128 in signal.Signals._value2member_map_:
             code = -(code - 128)  # bubblewrap passes a signal death on as 128 + signal
         if code is None:

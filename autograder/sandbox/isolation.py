@@ -13,11 +13,13 @@ Layers, strongest first (docs/sandbox.md says what each one stops and what its a
 - ``seccomp``: no sockets (AF_UNIX only inside bubblewrap's empty network), no ptrace or
   process_vm_*, no io_uring, bpf, keyctl, mount, namespaces, no signal to a process group or the
   harness;
-- ``rlimits`` (always, also with ``--sandbox none``): address space, CPU seconds, file size, open
-  files, no core dumps, and the process count when the uid is dedicated.
+- ``rlimits`` (always, also with ``--sandbox none``): address space (a backstop: ``memory.py`` limits
+  resident memory), CPU seconds, file size, open files, no core dumps, and the process count when
+  the uid is dedicated.
 
 ``DLGRADE_SANDBOX_DISABLE=bwrap,landlock,...`` switches layers off (tests of the fallbacks, or a
-machine where one misbehaves); ``DLGRADE_WORKER_USER`` names another dedicated user.
+machine where one misbehaves; ``cgroup``: ``memory.py``'s watchdog instead); ``DLGRADE_WORKER_USER``
+names another dedicated user.
 """
 
 from __future__ import annotations
@@ -111,7 +113,8 @@ def posix_gaps() -> list[str]:
     return gaps + [name for name, module in (("resource", confine.resource), ("pwd", pwd)) if module is None]
 
 
-def _disabled() -> set[str]:
+def disabled() -> set[str]:
+    """The layers DLGRADE_SANDBOX_DISABLE switches off."""
     return {part.strip() for part in os.environ.get("DLGRADE_SANDBOX_DISABLE", "").split(",") if part.strip()}
 
 
@@ -207,7 +210,7 @@ def plan(mode: str = "auto") -> Plan:
     if mode == "none":
         return Plan(mode="none", missing=(("all", "--sandbox none: trusted local use, resource limits only"),))
     host = probe_host()
-    off = _disabled()
+    off = disabled()
     missing: list[tuple[str, str]] = []
 
     bwrap = host.bwrap if "bwrap" not in off else None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.sandbox.isolation import Plan, namespace_args, system_binds
-from autograder.sandbox.limits import SINGLE_THREAD_ENV, Limits
+from autograder.sandbox.limits import SINGLE_THREAD_ENV, Limits, address_space_mb
 
 WORKER_SOURCE = Path(__file__).resolve().parent.parent / "worker"
 INSIDE = "/opt/dlgrade"  # where bubblewrap shows the staged files
@@ -205,7 +205,7 @@ def worker_command(plan: Plan, staging: Staging, limits: Limits, read_fd: int, w
     env.update(SINGLE_THREAD_ENV)
     env.update({name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ})
 
-    rlimits = {"AS": limits.memory_mb * MIB, "CPU": limits.cpu_seconds, "FSIZE": limits.file_size_mb * MIB,
+    rlimits = {"AS": address_space_mb(limits) * MIB, "CPU": limits.cpu_seconds, "FSIZE": limits.file_size_mb * MIB,
                "NOFILE": limits.open_files, "CORE": 0}
     if plan.user:
         rlimits["NPROC"] = limits.processes  # counted per uid: meaningful only for a dedicated one

@@ -55,6 +55,27 @@ def children_of(pid: int) -> set[int]:
     return {child for child, (ppid, _state, _uid) in _processes().items() if ppid == pid}
 
 
+def _below(procs: dict[int, tuple[int, str, int]], roots) -> set[int]:
+    """``roots`` and every process below them in ``procs``."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _state, _uid) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid not in found:
+            found.add(pid)
+            stack.extend(children.get(pid, ()))
+    return found
+
+
+def tree(root: int) -> set[int]:
+    """``root`` and every process below it now (empty when ``root`` is gone)."""
+    procs = _processes()
+    return _below(procs, [root]) if root in procs else set()
+
+
 def _reap(pids) -> set[int]:
     """Reap those of ``pids`` that are dead children of the harness; returns the ones reaped."""
     reaped = set()
@@ -84,10 +105,6 @@ def kill_tree(root_pid: int | None, *, worker_uid: int | None, exclude: set[int]
     reaped: set[int] = set()  # free pids now, perhaps another process's already: never signalled again
     for _ in range(rounds):
         procs = _processes()
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _state, _uid) in procs.items():
-            children.setdefault(ppid, []).append(pid)
-        targets: set[int] = set()
         stack = [*([root_pid] if root_pid is not None else []), *(killed - reaped)]
         for pid, (ppid, _state, uid) in procs.items():
             if ppid != me or pid in exclude or pid == root_pid:
@@ -96,12 +113,7 @@ def kill_tree(root_pid: int | None, *, worker_uid: int | None, exclude: set[int]
                 stack.append(pid)
             elif worker_uid is None and _sid(pid) not in (my_sid, None):
                 stack.append(pid)
-        while stack:
-            pid = stack.pop()
-            if pid in targets:
-                continue
-            targets.add(pid)
-            stack.extend(children.get(pid, ()))
+        targets = _below(procs, stack)
         alive = {pid for pid in targets if pid in procs and procs[pid][1] not in ("Z", "X")}
         if not alive:
             break
