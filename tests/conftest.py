@@ -41,3 +41,17 @@ def require(module: str, extra: str) -> ModuleType:
     except ImportError:
         pass  # failing outside the handler keeps the report to the one line that says what to do
     pytest.fail(f"{module} is missing: run `make setup` (it installs dlgrade's `{extra}` extra)", pytrace=False)
+
+
+def tiny_lab(root: Path, name: str, *, points: float, limits: dict[str, float], tests: str,
+             submission: str) -> tuple[Lab, Path]:
+    """A one-file lab made for a test under ``root``: its public tests and a submission to grade."""
+    lab_dir = root / "assignments" / name
+    (lab_dir / "tests" / "public").mkdir(parents=True)
+    limit_lines = "".join(f"{key} = {value}\n" for key, value in limits.items())
+    (lab_dir / "lab.toml").write_text(f'[lab]\nname = "{name}"\ntitle = "{name}"\nstudent_file = "{name}.py"\n'
+                                      f"points = {points}\n\n[limits]\n{limit_lines}")
+    (lab_dir / "tests" / "public" / f"test_{name}.py").write_text(tests)
+    path = root / f"{name}.py"
+    path.write_text(submission)
+    return Lab.load(lab_dir, root), path

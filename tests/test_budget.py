@@ -15,6 +15,7 @@ from autograder.labs.spec import Lab
 from autograder.sandbox import cgroups, memory
 from autograder.sandbox.client import WorkerClient, WorkerSpec
 from autograder.sandbox.limits import Limits, under_budget
+from tests.conftest import tiny_lab
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
 
@@ -65,23 +66,8 @@ def small():
 
 @pytest.fixture
 def lab_768(tmp_path: Path) -> tuple[Lab, Path]:
-    lab_dir = tmp_path / "assignments" / "mem"
-    (lab_dir / "tests" / "public").mkdir(parents=True)
-    (lab_dir / "lab.toml").write_text(textwrap.dedent('''
-        [lab]
-        name = "mem"
-        title = "Memory"
-        student_file = "mem.py"
-        points = 7
-
-        [limits]
-        memory_mb = 768
-        test_timeout = 60
-        '''))
-    (lab_dir / "tests" / "public" / "test_mem.py").write_text(TESTS)
-    submission = tmp_path / "mem.py"
-    submission.write_text(SUBMISSION)
-    return Lab.load(lab_dir, tmp_path), submission
+    return tiny_lab(tmp_path, "mem", points=7, limits={"memory_mb": 768, "test_timeout": 60}, tests=TESTS,
+                    submission=SUBMISSION)
 
 
 @pytest.fixture(params=["cgroup", "watchdog"])

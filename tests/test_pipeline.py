@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from autograder.failures import Kind
 from autograder.grading.pipeline import GradingOptions, collect, grade
 from autograder.labs.spec import Lab
+from tests.conftest import tiny_lab
 
 TESTS = '''
 from autograder.toolkit import graded
@@ -57,23 +57,8 @@ def double(x):
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> tuple[Lab, Path]:
-    lab_dir = tmp_path / "assignments" / "tiny"
-    (lab_dir / "tests" / "public").mkdir(parents=True)
-    (lab_dir / "lab.toml").write_text(textwrap.dedent('''
-        [lab]
-        name = "tiny"
-        title = "A tiny lab"
-        student_file = "tiny.py"
-        points = 6
-
-        [limits]
-        test_timeout = 30
-        import_timeout = 20
-        '''))
-    (lab_dir / "tests" / "public" / "test_tiny.py").write_text(TESTS)
-    submission = tmp_path / "tiny.py"
-    submission.write_text(SUBMISSION)
-    return Lab.load(lab_dir, tmp_path), submission
+    return tiny_lab(tmp_path, "tiny", points=6, limits={"test_timeout": 30, "import_timeout": 20}, tests=TESTS,
+                    submission=SUBMISSION)
 
 
 def test_a_tests_own_time_limit_is_enforced_and_named(tiny):

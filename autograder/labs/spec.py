@@ -48,7 +48,9 @@ SCHEMA: dict[str, Any] = {
         "limits": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {f.name: _LIMIT[f.type] for f in fields(Limits)},
+            # A limit whose default is 0 is off by default (``cpus``: no quota), so 0 is a value it may take.
+            "properties": {f.name: _LIMIT[f.type] if f.default else {"type": "number", "minimum": 0}
+                           for f in fields(Limits)},
         },
     },
 }
@@ -161,6 +163,8 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return f"{where} is empty"
     if error.validator == "exclusiveMinimum":
         return f"{where} = {error.instance!r}: expected a number above {expected}"
+    if error.validator == "minimum":
+        return f"{where} = {error.instance!r}: expected a number of at least {expected}"
     if error.validator == "pattern":
         return f"{where} = {error.instance!r}: expected a Python file name (a module name and .py)"
     return f"{where}: {error.message}"
