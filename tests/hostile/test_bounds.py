@@ -90,7 +90,7 @@ def _forged_describe(exc, submission):
 
 
 def _forged_write(stream, value):
-    if value.get("ok") is True and type(value.get("value")) is float:
+    if value.get("ok") is True and type(value.get("value")) is list:  # every call's reply
         value = {"ok": "yes", "value": value["value"], "extra": 1}
     _write(stream, value)
 
