@@ -83,7 +83,11 @@ def _floor(numeric: np.ndarray, values: np.ndarray, h: float, rtol: float) -> fl
 
 def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, dout: np.ndarray | None = None,
                        h: float = 1e-6) -> np.ndarray:
-    """Gradient of ``sum(f(x) * dout)`` (or of scalar ``f(x)``) by central differences."""
+    """Gradient of ``sum(f(x) * dout)`` (or of scalar ``f(x)``) by central differences.
+
+    For the harness's own reference functions: a submission's function goes through
+    ``check_gradients``, whose evaluations guard against one that behaves differently while being
+    differentiated."""
     x = np.asarray(x, dtype=np.float64)
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
