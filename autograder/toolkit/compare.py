@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.worker.wire import TensorValue
+from autograder.worker.wire import Tensor, TensorValue
 
 _KIND_NAMES = {"f": "float", "i": "integer", "b": "bool", "n": "numeric"}
 
@@ -78,6 +78,32 @@ def expect_scalar(value: Any, *, name: str, function: str | None = None) -> floa
     if not np.isfinite(out):
         raise Mismatch(name, f"is {out}, expected a finite number", function=function)
     return out
+
+
+def _float_leaves(value: Any) -> list[np.ndarray]:
+    if isinstance(value, Tensor | TensorValue):
+        value = value.array
+    if isinstance(value, tuple | list):
+        return [leaf for v in value for leaf in _float_leaves(v)]
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _float_leaves(v)]
+    if isinstance(value, float | np.floating | np.complexfloating) or (
+            isinstance(value, np.ndarray) and value.dtype.kind in "fc"):
+        return [np.asarray(value)]
+    return []
+
+
+def all_finite(value: Any) -> bool:
+    """Every float in ``value`` (arrays, tensors and numbers, nested in tuples, lists and dicts) is finite."""
+    return all(bool(np.all(np.isfinite(leaf))) for leaf in _float_leaves(value))
+
+
+def expect_finite(value: Any, *, name: str, function: str | None = None) -> None:
+    """Fails when any float in ``value``, however nested, is inf or nan."""
+    bad = sum(int(np.count_nonzero(~np.isfinite(leaf))) for leaf in _float_leaves(value))
+    if bad:
+        raise Mismatch(name, f"contains {bad} non-finite value(s) (inf or nan) although every input was finite",
+                       function=function)
 
 
 def relative_error(got: np.ndarray, expected: np.ndarray, floor: float) -> np.ndarray:

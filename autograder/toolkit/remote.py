@@ -11,6 +11,7 @@ from typing import Any
 
 from autograder.failures import GraderFault, SubmissionFailure
 from autograder.sandbox.runner import SubmissionRunner
+from autograder.toolkit.compare import all_finite, expect_finite
 from autograder.worker.wire import Handle
 
 
@@ -37,24 +38,32 @@ class StudentFunction(_Endpoint):
         self.name, self.target, self.label = name, target, label or name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._send({"op": "call", "target": self.target, "name": self.name,
-                           "args": list(args), "kwargs": kwargs}, self.label)
+        return self._calls([(args, kwargs)])[0]
 
     def strict(self, *args: Any, **kwargs: Any) -> Any:
-        """Call with numpy's overflow, invalid and divide-by-zero warnings raised as errors."""
-        return self._send({"op": "call", "target": self.target, "name": self.name,
-                           "args": list(args), "kwargs": kwargs, "strict": True}, self.label)
+        """Call, failing when the result holds inf or nan although every input was finite.
+
+        The harness judges that itself: the submission's process could switch numpy's warnings off.
+        The worker still raises overflow, invalid and divide-by-zero warnings as errors, which only
+        ever costs the submission (and says where the overflow happened)."""
+        result = self._calls([(args, kwargs)], strict=True)[0]
+        if all_finite((args, kwargs)):
+            expect_finite(result, name=f"{self.label} result", function=self.label)
+        return result
 
     def echo(self, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:
         """Call, and also return the arguments as they were after the call."""
-        return self._send({"op": "call", "target": self.target, "name": self.name, "args": list(args),
-                           "kwargs": kwargs, "echo": True}, self.label)
+        return self._calls([(args, kwargs)], echo=True)[0]
 
     def map(self, calls: Iterable[tuple[Sequence, dict]], pick: int | None = None) -> list:
         """Many calls in one round trip; ``pick`` keeps one element of each (tuple) result."""
+        return self._calls(calls, pick=pick)
+
+    def _calls(self, calls: Iterable[tuple[Sequence, dict]], **options: Any) -> list:
+        # One request shape for one call and for many: the worker runs both from the same frames.
         batch = [[list(args), dict(kwargs)] for args, kwargs in calls]
-        return self._send({"op": "map", "target": self.target, "name": self.name, "calls": batch,
-                           "pick": pick}, self.label)
+        return self._send({"op": "call", "target": self.target, "name": self.name, "calls": batch} | options,
+                          self.label)
 
     def grad(self, *args: Any, upstream: Any = None, pick: int | None = None, **kwargs: Any) -> tuple:
         """Torch: ``(value, grads)``, one gradient per ``Tensor(..., requires_grad=True)`` argument."""
