@@ -4,6 +4,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 DLGRADE := $(BIN)/dlgrade
 LABS    := $(notdir $(wildcard assignments/*))
+# The README's quick start names the same line: without it `dlgrade` is not on PATH.
+ACTIVATE_HINT := echo "run '. $(BIN)/activate' to use dlgrade"
 
 .PHONY: setup demo test validate release templates bench lint clean
 
@@ -23,10 +25,12 @@ setup: $(BIN)/dlgrade
 
 demo: setup
 	$(BIN)/python scripts/demo.py
+	@$(ACTIVATE_HINT)
 
 test: setup lint
 	$(BIN)/python -m pytest -q tests
 	$(MAKE) --no-print-directory validate
+	@$(ACTIVATE_HINT)
 
 validate: setup
 	$(DLGRADE) validate --jobs 2 $(LABS)

@@ -21,15 +21,6 @@ LAYERS = {"affine": ("x", "w", "b"), "relu": ("x",), "sigmoid": ("x",)}
 LOSSES = {"softmax_loss": ("x", "y"), "svm_loss": ("x", "y"), "mse_loss": ("pred", "target")}
 
 
-def affine(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return x.reshape(x.shape[0], -1) @ w + b
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-
-
 def away_from_zero(values: np.ndarray, gap: float = 1e-3) -> np.ndarray:
     """Keep ReLU inputs off their kink so central differences see one side only."""
     return np.where(np.abs(values) < gap, np.sign(values + 1e-12) * gap * 2, values)
@@ -93,14 +84,19 @@ def net_loss(net: RemoteObject, X: np.ndarray, y: np.ndarray):
     return f
 
 
-def reference_scores(params: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+def layered_scores(student: Student, params: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    """The net's scores rebuilt from the submission's own affine_forward and relu_forward (judged by
+    their own tests), so that this judges how FullyConnectedNet chains them."""
     layers = len(params) // 2
-    h = X.reshape(X.shape[0], -1)
+    h = X
     for i in range(1, layers + 1):
-        h = h @ params[f"W{i}"] + params[f"b{i}"]
+        h, _ = expect_tuple(student.affine_forward(h, params[f"W{i}"], params[f"b{i}"]), OUT_CACHE,
+                            name="affine_forward result", function="affine_forward")
         if i < layers:
-            h = np.maximum(h, 0)
-    return h
+            h, _ = expect_tuple(student.relu_forward(h), OUT_CACHE, name="relu_forward result",
+                                function="relu_forward")
+    return expect_array(h, (X.shape[0], params[f"W{layers}"].shape[1]), name="scores of the layers",
+                        function="affine_forward")
 
 
 def grads_dict(value: object, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -155,22 +155,6 @@ def conv_inputs(g: ConvGeometry, seed: int) -> dict[str, np.ndarray]:
     }
 
 
-def conv_by_taps(x: np.ndarray, w: np.ndarray, b: np.ndarray, conv_param: dict) -> np.ndarray:
-    """The definition, one filter tap at a time: tap (c, k, l) of filter f reads the padded input
-    from row i * stride + k, column j * stride + l, for output (i, j). The harness' own forward pass,
-    so that a backward test's numerical gradients never depend on the submission's."""
-    s, p = conv_param["stride"], conv_param["pad"]
-    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-    f, c, hh, ww = w.shape
-    out_h, out_w = 1 + (xp.shape[2] - hh) // s, 1 + (xp.shape[3] - ww) // s
-    out = np.broadcast_to(b[None, :, None, None], (x.shape[0], f, out_h, out_w)).copy()
-    for k in range(hh):
-        for l in range(ww):
-            shifted = xp[:, :, k : k + s * out_h : s, l : l + s * out_w : s]
-            out += np.einsum("nchw,fc->nfhw", shifted, w[:, :, k, l])
-    return out
-
-
 def conv_forward(student: Any, g: ConvGeometry, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
     """Calls the submission's conv_forward_naive and checks the output's type and shape."""
     fn = "conv_forward_naive"
@@ -250,14 +234,17 @@ def pool_gradient(student: Any, g: PoolGeometry, seed: int,
     return x, dout, pool_backward(student, g, dout, pool_cache(student, g, x))
 
 
-def window_max(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
-    """The definition of max pooling, one window at a time."""
-    out = np.empty((g.n, g.c, g.out_h, g.out_w))
-    for i in range(g.out_h):
-        for j in range(g.out_w):
-            r, s = i * g.stride, j * g.stride
-            out[:, :, i, j] = x[:, :, r : r + g.ph, s : s + g.pw].max(axis=(2, 3))
-    return out
+def slopes(g: PoolGeometry, seed: int, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """A pooling input that rises (+1) or falls (-1) along its rows and along its columns, by steps
+    of at least POOL_GAP, and the output max pooling gives it: every window's maximum sits at the
+    corner those directions point to, so the expected output is a strided slice of the input."""
+    rng = np.random.default_rng(seed)
+    down = rng.uniform(POOL_GAP, 1.0, (g.n, g.c, g.h, 1)).cumsum(axis=2)
+    across = rng.uniform(POOL_GAP, 1.0, (g.n, g.c, 1, g.w)).cumsum(axis=3)
+    x = rows * down + cols * across
+    r0 = g.ph - 1 if rows > 0 else 0
+    c0 = g.pw - 1 if cols > 0 else 0
+    return x, x[:, :, r0 : r0 + g.stride * g.out_h : g.stride, c0 : c0 + g.stride * g.out_w : g.stride]
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from _conv_backprop_util import (
     pool_forward,
     pool_geometries,
     pool_gradient,
-    pool_input,
-    window_max,
+    slopes,
 )
 from hypothesis import given, settings
 
@@ -23,17 +22,20 @@ BACKWARD = "max_pool_backward_naive"
 
 
 def check_forward(student, g: PoolGeometry, seed: int) -> None:
-    x = pool_input(g, seed)
-    out, _ = pool_forward(student, g, x)
-    assert_close(out, window_max(x, g), name="out", function=FORWARD)
+    # Inputs sloping towards each of the four corners: the maxima lie at that corner of every window.
+    for rows, cols in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+        x, expected = slopes(g, seed, rows, cols)
+        out, _ = pool_forward(student, g, x)
+        assert_close(out, expected, name=f"out (input sloping {rows:+d} down, {cols:+d} across)", function=FORWARD)
 
 
 def check_backward(student, g: PoolGeometry, seed: int) -> None:
     x, dout, dx = pool_gradient(student, g, seed)
     # Max pooling is linear between ties; a step far below the gap between values never crosses one.
-    # Central differences of the harness' own pooling: only the backward pass is judged.
-    check_gradients(window_max, {"x": x}, {"x": dx}, dout=dout, extra={"g": g}, function=BACKWARD,
-                    h=POOL_GAP * 1e-3)
+    # Central differences of the submission's own forward pass (its tests judge it); the hidden tests
+    # compare with torch.
+    check_gradients(student.max_pool_forward_naive, {"x": x}, {"x": dx}, dout=dout,
+                    extra={"pool_param": g.pool_param}, pick=0, function=BACKWARD, h=POOL_GAP * 1e-3)
 
 
 @graded(points=3, function=FORWARD)

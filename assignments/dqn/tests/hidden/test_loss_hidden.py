@@ -1,7 +1,8 @@
 """Hidden tests: the loss and its gradient entry by entry, the target update, the Q network."""
 
 import numpy as np
-from _dqn_util import LOSS_FLOOR, away_from_kink, close32, f32, loss_report, tabular_loss
+from _dqn_hidden import away_from_kink, tabular_loss
+from _dqn_util import LOSS_FLOOR, close32, f32, loss_report
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

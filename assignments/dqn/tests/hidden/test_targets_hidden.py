@@ -1,14 +1,13 @@
 """Hidden tests: the DQN and Double DQN targets against the spec's formulas on random batches."""
 
 import numpy as np
+from _dqn_hidden import double_formula, td_formula
 from _dqn_util import (
     DOUBLE_ARGUMENTS,
     TD_ARGUMENTS,
     call_kept,
     close32,
-    double_formula,
     scale_of,
-    td_formula,
     tensor,
 )
 from hypothesis import given, settings

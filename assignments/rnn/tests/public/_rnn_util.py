@@ -46,11 +46,6 @@ def call_checked(student: Student, function: str, *args: Any, **kwargs: Any) -> 
     return expect_tuple(result, RETURNS[function], name=f"{function} result", function=function)
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
-
-
 # -- problems ---------------------------------------------------------------------------------------
 
 
@@ -94,40 +89,6 @@ def sequence_inputs(p: Problem) -> dict[str, np.ndarray]:
     return {k: p[k] for k in ("x", "h0", "Wx", "Wh", "b")}
 
 
-# -- the formulas of the spec -----------------------------------------------------------------------
-
-
-def rnn_step(x: np.ndarray, prev_h: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.tanh(x @ Wx + prev_h @ Wh + b)
-
-
-def lstm_step(x: np.ndarray, prev_h: np.ndarray, prev_c: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
-              b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    i, f, o, g = np.split(x @ Wx + prev_h @ Wh + b, 4, axis=1)
-    c = sigmoid(f) * prev_c + sigmoid(i) * np.tanh(g)
-    return sigmoid(o) * np.tanh(c), c
-
-
-def run_sequence(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray,
-                 *, lstm: bool = False) -> np.ndarray:
-    h, c, states = h0, np.zeros_like(h0), []
-    for t in range(x.shape[1]):
-        if lstm:
-            h, c = lstm_step(x[:, t], h, c, Wx, Wh, b)
-        else:
-            h = rnn_step(x[:, t], h, Wx, Wh, b)
-        states.append(h)
-    return np.stack(states, axis=1)
-
-
-def masked_log_likelihood(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float:
-    """The spec's temporal softmax loss: -sum(mask * log softmax(x)[y]) / N."""
-    shifted = x - x.max(axis=2, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
-    picked = np.take_along_axis(logp, y[..., None], axis=2)[..., 0]
-    return float(-np.sum(mask * picked) / x.shape[0])
-
-
 # -- calling the submission -------------------------------------------------------------------------
 
 
@@ -139,15 +100,27 @@ def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[np.nda
 
 
 def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tuple[str, ...]) -> None:
-    """The named gradients of ``<layer>_backward`` against central differences of the spec's forward
-    pass (never the submission's)."""
+    """The named gradients of ``<layer>_backward`` against central differences of the submission's
+    own ``<layer>_forward`` (judged by its own tests; the hidden tests compare with torch)."""
     grads = dict(zip(("x", "h0", "Wx", "Wh", "b"), sequence_gradients(student, layer, p)))
+    check_gradients(getattr(student, f"{layer}_forward"), sequence_inputs(p), {k: grads[k] for k in names},
+                    dout=p["dh"], pick=0, function=f"{layer}_backward")
 
-    def forward(**inputs: np.ndarray) -> np.ndarray:
-        return run_sequence(**inputs, lstm=layer == "lstm")
 
-    check_gradients(forward, sequence_inputs(p), {k: grads[k] for k in names}, dout=p["dh"],
-                    function=f"{layer}_backward")
+def stepped_sequence(student: Student, layer: str, p: Problem) -> np.ndarray:
+    """The hidden states of ``p``'s sequence by the submission's own ``<layer>_step_forward`` (judged
+    by its own tests), one step at a time from h0 (and c0 = 0): what ``<layer>_forward`` returns."""
+    x, h = p["x"], p["h0"]
+    c, states = np.zeros_like(h), []
+    for t in range(x.shape[1]):
+        if layer == "lstm":
+            h, c, _ = call_checked(student, "lstm_step_forward", x[:, t], h, c, p["Wx"], p["Wh"], p["b"])
+            c = expect_array(c, p["h0"].shape, name="next_c", function="lstm_step_forward")
+        else:
+            h, _ = call_checked(student, "rnn_step_forward", x[:, t], h, p["Wx"], p["Wh"], p["b"])
+        h = expect_array(h, p["h0"].shape, name="next_h", function=f"{layer}_step_forward")
+        states.append(h)
+    return np.stack(states, axis=1)
 
 
 def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,

@@ -1,7 +1,7 @@
 """Public tests: word embeddings, the temporal affine layer and the masked temporal softmax loss."""
 
 import numpy as np
-from _rnn_util import call_checked, masked_log_likelihood
+from _rnn_util import call_checked
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,10 +88,21 @@ def test_temporal_affine_backward(student, n, t, d, m, seed):
 @given(p=loss_problems())
 def test_temporal_softmax_loss(student, p):
     """temporal_softmax_loss value and gradient with a random mask"""
+    # Worked by hand: probabilities 2/4 at (0, 0), 1/3 at (0, 1) and (1, 0); (1, 1) is masked out.
+    known = np.zeros((2, 2, 3))
+    known[0, 0, 1] = np.log(2.0)
+    loss, _ = call_checked(student, "temporal_softmax_loss", known, np.array([[1, 0], [2, 2]]),
+                           np.array([[True, True], [True, False]]))
+    assert_close(expect_scalar(loss, name="loss"), np.log(18.0) / 2, name="loss")
     x, y, mask = p
     loss, dx = call_checked(student, "temporal_softmax_loss", x, y, mask)
-    assert_close(expect_scalar(loss, name="loss"), masked_log_likelihood(x, y, mask), name="loss")
     # A saturated softmax can make every entry of dx tiny, far below the central differences' own
     # rounding error (about 1e-16 * loss / h): the absolute floor keeps that noise from counting.
     check_gradients(student.temporal_softmax_loss, {"x": x}, {"x": dx}, extra={"y": y, "mask": mask}, pick=0,
                     floor=1e-3)
+    # With dx right, softmax(x)[n, t, y] = N * dx[n, t, y] + 1 where the mask is on: the loss is -sum
+    # of log of that over the unmasked steps, / N.
+    n = x.shape[0]
+    picked = np.take_along_axis(expect_array(dx, x.shape, name="dx"), y[..., None], axis=2)[..., 0]
+    log_p = np.log(np.where(mask, n * picked + 1, 1.0))
+    assert_close(expect_scalar(loss, name="loss"), -log_p.sum() / n, name="loss")

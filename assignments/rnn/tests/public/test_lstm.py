@@ -5,12 +5,11 @@ import numpy as np
 from _rnn_util import (
     call_checked,
     check_sequence_gradients,
-    lstm_step,
     lstm_step_gradients,
     problems,
-    run_sequence,
     sequence_inputs,
     step_inputs,
+    stepped_sequence,
 )
 from hypothesis import given, settings
 
@@ -21,15 +20,26 @@ LSTM = {"gates": 4}
 
 @graded(points=2, function="lstm_step_forward",
         hint="Gates in the order i, f, o, g; next_c = f * prev_c + i * g; next_h = o * tanh(next_c).")
-@settings(max_examples=10)
-@given(p=problems(**LSTM))
-def test_lstm_step_forward(student, p):
-    """next_h and next_c values"""
-    inputs = step_inputs(p, lstm=True)
-    next_h, next_c, _cache = call_checked(student, "lstm_step_forward", **inputs)
-    h, c = lstm_step(**inputs)
-    assert_close(expect_array(next_h, h.shape, name="next_h"), h, name="next_h")
-    assert_close(expect_array(next_c, c.shape, name="next_c"), c, name="next_c")
+def test_lstm_step_forward(student):
+    """next_h and next_c on cases worked by hand, gates saturated by +-40 (sigmoid 1 or 0)"""
+    def sigmoid(z: float) -> float:
+        return 1 / (1 + np.exp(-z))
+
+    zero = np.zeros((1, 4))
+    # The gates from b alone: i closed, f open, o = sigmoid(0), g = tanh(0): the cell carries prev_c over.
+    prev_c = np.array([[2.0], [-1.0]])
+    cases = [((np.zeros((2, 1)), np.zeros((2, 1)), prev_c, zero, zero, np.array([-40.0, 40.0, 0.0, 0.0])),
+              (0.5 * np.tanh(prev_c), prev_c))]
+    # The gates from x @ Wx + prev_h @ Wh, (i, f, o, g) = (40, -40, 0.5, 0.25) and (80, -80, -0.5, 0.5):
+    # i open, f closed, so next_c = tanh(g) whatever prev_c.
+    c = np.tanh([[0.25], [0.5]])
+    cases.append(((np.array([[1.0], [2.0]]), np.array([[1.0], [-1.0]]), np.array([[3.0], [3.0]]),
+                   np.array([[40.0, -40.0, 0.0, 0.25]]), np.array([[0.0, 0.0, 0.5, 0.0]]), np.zeros(4)),
+                  (np.array([[sigmoid(0.5)], [sigmoid(-0.5)]]) * np.tanh(c), c)))
+    for args, (h, c) in cases:
+        next_h, next_c, _cache = call_checked(student, "lstm_step_forward", *args)
+        assert_close(expect_array(next_h, h.shape, name="next_h"), h, name="next_h")
+        assert_close(expect_array(next_c, c.shape, name="next_c"), c, name="next_c")
 
 
 @graded(points=3, function="lstm_step_backward",
@@ -41,20 +51,21 @@ def test_lstm_step_backward_numerical(student, p):
     inputs = step_inputs(p, lstm=True)
     zeros = np.zeros_like(p["dnext_h"])
     # The two upstream gradients, one at a time: each output of the step is checked on its own, against
-    # central differences of the spec's formula (never the submission's forward pass).
+    # central differences of the submission's own lstm_step_forward (its tests judge it).
     for pick, dnext_h, dnext_c, dout in ((0, p["dnext_h"], zeros, p["dnext_h"]),
                                          (1, zeros, p["dnext_c"], p["dnext_c"])):
         grads = lstm_step_gradients(student, p, dnext_h, dnext_c)
-        check_gradients(lstm_step, inputs, grads, dout=dout, pick=pick, function="lstm_step_backward")
+        check_gradients(student.lstm_step_forward, inputs, grads, dout=dout, pick=pick,
+                        function="lstm_step_backward")
 
 
 @graded(points=2, function="lstm_forward", hint="Start from c0 = 0; h[:, t] is the state after reading x[:, t].")
 @settings(max_examples=10)
 @given(p=problems(**LSTM))
 def test_lstm_forward(student, p):
-    """lstm_forward values over whole sequences, length 1 included"""
+    """lstm_forward over whole sequences (length 1 included) is lstm_step_forward repeated from c0 = 0"""
     h, _cache = call_checked(student, "lstm_forward", **sequence_inputs(p))
-    expected = run_sequence(**sequence_inputs(p), lstm=True)
+    expected = stepped_sequence(student, "lstm", p)
     assert_close(expect_array(h, expected.shape, name="h"), expected, name="h")
 
 

@@ -4,9 +4,9 @@ triplet_loss, boolean and integer is_same."""
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _siamese_triplet_hidden import contrastive, triplet
 from _siamese_triplet_util import (
     assert_grad_close,
-    contrastive,
     distances,
     draw_until,
     expect_grad,
@@ -15,7 +15,6 @@ from _siamese_triplet_util import (
     ints,
     lattice_points,
     point_sets,
-    triplet,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -3,11 +3,10 @@ patterns (classes of size one, a single class, all labels distinct), their gradi
 embeddings, and triplet sampling."""
 
 import numpy as np
+from _siamese_triplet_hidden import batch_all, batch_hard
 from _siamese_triplet_util import (
     TRIPLET_INDICES,
     assert_grad_close,
-    batch_all,
-    batch_hard,
     call_kept,
     call_mining,
     expect_grad,

@@ -1,13 +1,13 @@
 """Hidden tests: recall@k for k > 1, SiameseNet's weight sharing, train_triplet's loss history."""
 
 import numpy as np
+from _siamese_triplet_hidden import recall
 from _siamese_triplet_util import (
     call_mining,
     digits_split,
     f32,
     ints,
     judged_embeddings,
-    recall,
     recall_inputs,
     siamese_report,
 )

@@ -1,13 +1,14 @@
 """Helpers shared by the siamese_triplet lab's public and hidden tests (harness side).
 
-The expected values are the contract's formulas written out in numpy float64, by brute force
-where that is clearer (every valid triplet enumerated); expected gradients are their central
-differences. Inputs are drawn away from every kink: no two relevant distances tie, no hinge term is
-near 0, and distinct points are not nearly coincident, so that one gradient is the right one.
+Inputs are drawn away from every kink: no two relevant distances tie, no hinge term is near 0, and
+distinct points are not nearly coincident, so that one gradient is the right one. The distances and
+the valid triplets are here because those conditions need them; the losses' and recall's own
+formulas are the hidden tests' oracles (``_siamese_triplet_hidden.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -22,27 +23,16 @@ from autograder.toolkit import (
     expect_array,
     expect_scalar,
     expect_tensor,
+    numerical_gradient,
 )
 from autograder.toolkit import strategies as dst
 
 GAP = 1e-3  # how far kinks and ties stay from the test inputs (central differences use h = 1e-6)
 
 
-# ---- the contract's formulas ----------------------------------------------------------------------
+# ---- what the input conditions measure -----------------------------------------------------------
 def distances(e: np.ndarray) -> np.ndarray:
     return np.sqrt(((e[:, None, :] - e[None, :, :]) ** 2).sum(-1))
-
-
-def contrastive(e1: np.ndarray, e2: np.ndarray, same: np.ndarray, margin: float) -> float:
-    d = np.sqrt(((e1 - e2) ** 2).sum(1))
-    same = same.astype(np.float64)
-    return float(0.5 * np.mean(same * d**2 + (1 - same) * np.maximum(margin - d, 0) ** 2))
-
-
-def triplet(a: np.ndarray, p: np.ndarray, n: np.ndarray, margin: float) -> float:
-    d_ap = np.sqrt(((a - p) ** 2).sum(1))
-    d_an = np.sqrt(((a - n) ** 2).sum(1))
-    return float(np.mean(np.maximum(d_ap - d_an + margin, 0)))
 
 
 def valid_triplets(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,34 +60,20 @@ def hard_anchors(labels: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]
     return out
 
 
-def batch_hard(e: np.ndarray, labels: np.ndarray, margin: float) -> float:
-    d = distances(e)
-    terms = [max(d[a, pos].max() - d[a, neg].min() + margin, 0.0) for a, pos, neg in hard_anchors(labels)]
-    return float(np.mean(terms)) if terms else 0.0
-
-
-def batch_all(e: np.ndarray, labels: np.ndarray, margin: float) -> tuple[float, float]:
-    a, p, n = valid_triplets(labels)
-    if len(a) == 0:
-        return 0.0, 0.0
-    d = distances(e)
-    terms = np.maximum(d[a, p] - d[a, n] + margin, 0)
-    positive = int(np.count_nonzero(terms > 1e-16))
-    return (float(terms.sum() / positive) if positive else 0.0), positive / len(a)
-
-
-def recall(e: np.ndarray, labels: np.ndarray, k: int) -> float:
-    d = distances(e)
-    np.fill_diagonal(d, np.inf)
-    nearest = np.argsort(d, axis=1, kind="stable")[:, :k]
-    return float(np.mean([(labels[nearest[i]] == labels[i]).any() for i in range(len(labels))]))
-
-
 def assert_grad_close(got: np.ndarray, expected: np.ndarray, *, name: str, function: str | None = None) -> None:
     """A gradient against central differences: relative 1e-5, with a floor above their rounding noise
     (~1e-10 for these losses), which matters where the true gradient is 0 (inactive hinges)."""
     floor = max(1e-3 * float(np.max(np.abs(expected), initial=0.0)), 1e-4)
     assert_close(got, expected, name=name, rtol=1e-5, floor=floor, function=function)
+
+
+def own_gradients(loss: Callable[..., object], *inputs: np.ndarray) -> list[np.ndarray]:
+    """Central differences of the submission's own float64 ``loss(*tensors)`` (``inputs`` as tensors)
+    with respect to each of ``inputs``: what its autograd gradients must equal, whatever its value."""
+    def value(i: int, v: np.ndarray) -> float:
+        return expect_loss(loss(*(f64(v if j == i else x, grad=False) for j, x in enumerate(inputs))))
+
+    return [numerical_gradient(lambda v, i=i: value(i, v), x) for i, x in enumerate(inputs)]
 
 
 # ---- input conditions: away from kinks and ties ---------------------------------------------------

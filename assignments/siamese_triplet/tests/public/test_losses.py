@@ -6,11 +6,8 @@ from _siamese_triplet_util import (
     as32,
     assert_grad_close,
     balanced_labels,
-    batch_all,
-    batch_hard,
     call_kept,
     call_mining,
-    contrastive,
     distances,
     draw_until,
     expect_grad,
@@ -20,14 +17,13 @@ from _siamese_triplet_util import (
     ints,
     lattice_points,
     mining_safe,
+    own_gradients,
     point_sets,
-    recall,
     recall_inputs,
-    triplet,
 )
 from hypothesis import given, settings
 
-from autograder.toolkit import assert_close, expect_array, expect_scalar, expect_tuple, graded, numerical_gradient
+from autograder.toolkit import assert_close, expect_array, expect_scalar, expect_tuple, graded
 
 F32 = 1e-5  # float32 results: ~1e-6 from rounding on these well-separated inputs, ten times that allowed
 
@@ -80,17 +76,21 @@ def _pairs(seed: int, n: int = 6, dim: int = 3):
         hint="d = ||emb1 - emb2|| per row; 0.5 * mean(is_same * d**2 + (1 - is_same) * relu(margin - d)**2).")
 def test_contrastive_loss(student):
     """contrastive_loss value and gradients"""
+    # Worked by hand, margin 2: a similar pair 5 apart (0.5 * 5**2), dissimilar pairs 1 apart
+    # (0.5 * (2 - 1)**2) and 5 apart (beyond the margin: 0); the mean is 13 / 3.
+    k1, k2 = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0], [0.6, 0.8], [4.0, 5.0]])
+    loss = call_kept(student, "contrastive_loss", f32(k1), f32(k2), f32(np.array([1.0, 0.0, 0.0])), margin=2.0)
+    assert_close(expect_loss(loss), 13 / 3, name="loss", rtol=F32)
     e1, e2 = _pairs(1)
     same = np.array([1, 0, 1, 0, 0, 1], dtype=np.float64)
     d = np.sqrt(((e1 - e2) ** 2).sum(1))
     assert np.all(np.abs(d - 1.0) > 1e-2), "test inputs must avoid the hinge's kink"
     loss = expect_loss(call_kept(student, "contrastive_loss", f32(e1), f32(e2), f32(same), margin=1.0))
-    assert_close(loss, contrastive(as32(e1), as32(e2), same, 1.0), name="loss", rtol=F32)
     value, grads = student.grad("contrastive_loss", f64(e1), f64(e2), f64(same, grad=False), margin=1.0)
-    assert_close(expect_loss(value), contrastive(e1, e2, same, 1.0), name="loss (float64)")
-    fs = {"emb1": lambda v: contrastive(v, e2, same, 1.0), "emb2": lambda v: contrastive(e1, v, same, 1.0)}
-    for (name, f), x, got in zip(fs.items(), (e1, e2), grads):
-        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_gradient(f, x), name=f"d{name}")
+    assert_close(loss, expect_loss(value), name="loss of float32 embeddings (against float64)", rtol=F32)
+    own = own_gradients(lambda *e: student.contrastive_loss(*e, f64(same, grad=False), margin=1.0), e1, e2)
+    for name, x, got, numeric in zip(("emb1", "emb2"), (e1, e2), grads, own):
+        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numeric, name=f"d{name}")
 
 
 def _triplets(rng: np.random.Generator, n: int, dim: int, margin: float):
@@ -111,15 +111,23 @@ def _triplets(rng: np.random.Generator, n: int, dim: int, margin: float):
 @graded(points=4, function="triplet_loss", hint="mean(relu(||a - p|| - ||a - n|| + margin)) over the rows.")
 def test_triplet_loss(student):
     """triplet_loss value and gradients"""
+    # Worked by hand, margin 1: (d(a, p), d(a, n)) = (5, 10), (1, 1), (3, 1): terms 0, 1, 3; the mean is 4 / 3.
+    ka, kp = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0], [0.0, 1.0], [1.0, 4.0]])
+    kn = np.array([[6.0, 8.0], [0.6, 0.8], [1.0, 2.0]])
+    loss = call_kept(student, "triplet_loss", f32(ka), f32(kp), f32(kn), margin=1.0)
+    assert_close(expect_loss(loss), 4 / 3, name="loss", rtol=F32)
     a, p, n = _triplets(np.random.default_rng(2), 8, 2, 1.0)
     loss = expect_loss(call_kept(student, "triplet_loss", f32(a), f32(p), f32(n), margin=1.0))
-    assert_close(loss, triplet(as32(a), as32(p), as32(n), 1.0), name="loss", rtol=F32)
     value, grads = student.grad("triplet_loss", f64(a), f64(p), f64(n), margin=1.0)
-    assert_close(expect_loss(value), triplet(a, p, n, 1.0), name="loss (float64)")
-    fs = {"anchor": lambda v: triplet(v, p, n, 1.0), "positive": lambda v: triplet(a, v, n, 1.0),
-          "negative": lambda v: triplet(a, p, v, 1.0)}
-    for (name, f), x, got in zip(fs.items(), (a, p, n), grads):
-        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numerical_gradient(f, x), name=f"d{name}")
+    assert_close(loss, expect_loss(value), name="loss of float32 embeddings (against float64)", rtol=F32)
+    own = own_gradients(lambda *e: student.triplet_loss(*e, margin=1.0), a, p, n)
+    for name, x, got, numeric in zip(("anchor", "positive", "negative"), (a, p, n), grads, own):
+        assert_grad_close(expect_grad(got, x.shape, name=f"d{name}"), numeric, name=f"d{name}")
+
+
+# Five points on a line, two classes of two and one of one, for the mining cases worked by hand.
+LINE = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [4.5, 0.0], [10.0, 0.0]])
+LINE_LABELS = np.array([5, 5, 2, 2, 7])
 
 
 def _balanced_batch(seed: int, margin: float):
@@ -134,15 +142,19 @@ def _balanced_batch(seed: int, margin: float):
              "negative; mean of relu(hardest_pos - hardest_neg + margin) over the anchors.")
 def test_batch_hard(student):
     """batch_hard_triplet_loss on a batch of three classes of three"""
+    # Worked by hand, margin 1.8: anchors 0 to 3 have hardest (positive, negative) distances (1, 3),
+    # (1, 2), (1.5, 2), (1.5, 3.5): terms 0, 0.8, 1.3, 0; anchor 4 has no positive. The mean is 2.1 / 4.
+    loss = call_mining(student, "batch_hard_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
+    assert_close(expect_loss(loss), 2.1 / 4, name="loss", rtol=F32)
     for seed, margin in ((0, 1.0), (1, 0.5)):
         e, labels = _balanced_batch(seed, margin)
         loss = expect_loss(call_mining(student, "batch_hard_triplet_loss", f32(e), ints(labels), margin=margin))
-        assert_close(loss, batch_hard(as32(e), labels, margin), name="loss", rtol=F32)
         value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=margin,
                                      grad=True)
-        assert_close(expect_loss(value), batch_hard(e, labels, margin), name="loss (float64)")
-        expected = numerical_gradient(lambda v, y=labels, m=margin: batch_hard(v, y, m), e)
-        assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), expected, name="dembeddings")
+        assert_close(loss, expect_loss(value), name="loss of float32 embeddings (against float64)", rtol=F32)
+        (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
+            student, "batch_hard_triplet_loss", v, ints(y), margin=m), e)
+        assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
 
 
 @graded(points=5, function="batch_all_triplet_loss",
@@ -150,18 +162,22 @@ def test_batch_hard(student):
              "triplets whose term is > 1e-16; fraction_positive = that number / the number of valid triplets.")
 def test_batch_all(student):
     """batch_all_triplet_loss and fraction_positive on a batch of three classes of three"""
+    # Worked by hand, margin 1.8: of the 12 valid triplets, 3 have a positive term, (anchor, positive,
+    # negative) = (1, 0, 2): 1 - 2 + 1.8, (2, 3, 0): 1.5 - 3 + 1.8 and (2, 3, 1): 1.5 - 2 + 1.8.
+    result = call_mining(student, "batch_all_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
+    loss, fraction = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
+    assert_close(expect_loss(loss), (0.8 + 0.3 + 1.3) / 3, name="loss", rtol=F32)
+    assert_close(expect_scalar(fraction, name="fraction_positive"), 3 / 12, name="fraction_positive", rtol=1e-9)
     for seed, margin in ((2, 1.0), (3, 0.5)):
         e, labels = _balanced_batch(seed, margin)
-        expected, fraction = batch_all(as32(e), labels, margin)
         result = call_mining(student, "batch_all_triplet_loss", f32(e), ints(labels), margin=margin)
-        loss, got_fraction = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
-        assert_close(expect_loss(loss), expected, name="loss", rtol=F32)
-        assert_close(expect_scalar(got_fraction, name="fraction_positive"), fraction, name="fraction_positive",
-                     rtol=1e-9)
+        loss, _ = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
         value, (grad,) = call_mining(student, "batch_all_triplet_loss", f64(e), ints(labels), margin=margin,
                                      grad=True, pick=0)
-        assert_close(expect_loss(value[0]), batch_all(e, labels, margin)[0], name="loss (float64)")
-        numeric = numerical_gradient(lambda v, y=labels, m=margin: batch_all(v, y, m)[0], e)
+        assert_close(expect_loss(loss), expect_loss(value[0]), name="loss of float32 embeddings (against float64)",
+                     rtol=F32)
+        (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
+            student, "batch_all_triplet_loss", v, ints(y), margin=m)[0], e)
         assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
 
 
@@ -190,6 +206,13 @@ def test_sample_triplets_valid(student):
 @given(inputs=recall_inputs(max_k=1))
 def test_recall_at_1(student, inputs):
     """recall_at_k with k = 1"""
-    e, labels, _k = inputs
-    got = expect_scalar(call_mining(student, "recall_at_k", f32(e), ints(labels), k=1), name="recall@1")
-    assert_close(got, recall(e, labels, 1), name="recall@1", rtol=1e-9)
+    # Worked by hand: the nearest other point of 0, 1, 3, 3.5, 10 is 1, 0, 3.5, 3, 3.5: two hits of five.
+    points, classes = np.array([[0.0], [1.0], [3.0], [3.5], [10.0]]), np.array([0, 1, 1, 1, 0])
+    got = expect_scalar(call_mining(student, "recall_at_k", f32(points), ints(classes), k=1), name="recall@1")
+    assert_close(got, 0.4, name="recall@1", rtol=1e-9)
+    # Whatever the points: 1 when every label is the same, 0 when no two are (a point is not its own neighbour).
+    e, _labels, _k = inputs
+    for labels, expected in ((np.zeros(len(e), dtype=np.int64), 1.0), (np.arange(len(e)) * 3 + 1, 0.0)):
+        got = expect_scalar(call_mining(student, "recall_at_k", f32(e), ints(labels), k=1), name="recall@1")
+        assert_close(got, expected, name=f"recall@1 with {'one label' if expected else 'distinct labels'}",
+                     rtol=1e-9)

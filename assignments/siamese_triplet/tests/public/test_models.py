@@ -1,7 +1,8 @@
 """Public tests: the networks, and training end to end on scikit-learn's bundled 8x8 digits."""
 
 import numpy as np
-from _siamese_triplet_util import digits_split, judged_embeddings, recall, siamese_report
+from _siamese_triplet_util import digits_split, judged_embeddings, siamese_report
+from sklearn.neighbors import NearestNeighbors
 
 from autograder.toolkit import Mismatch, assert_close, assert_unmodified, expect_array, expect_probed, graded
 
@@ -13,6 +14,13 @@ from autograder.toolkit import Mismatch, assert_close, assert_unmodified, expect
 # (0.13-0.70): the instructions say so.
 RECALL_THRESHOLD = 0.55
 SEEDS = (0, 1, 2)  # the contract: try further seeds, up to 3, before failing
+
+
+def _recall_at_1(e: np.ndarray, labels: np.ndarray) -> float:
+    """The fraction of points whose nearest other point (by scikit-learn) shares their label."""
+    _, nearest = NearestNeighbors(n_neighbors=2).fit(e).kneighbors(e)
+    other = np.where(nearest[:, 0] == np.arange(len(e)), nearest[:, 1], nearest[:, 0])
+    return float(np.mean(labels[other] == labels))
 
 
 def _embedding_output(report: object, x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -59,7 +67,7 @@ def test_training_reaches_recall(student):
         report = student.probe("train_and_embed", X_train, y_train, X_test, seed=seed, embedding_dim=2,
                                function="train_triplet")
         e = judged_embeddings(report, len(y_test), X_train, y_train).astype(np.float64)
-        recalls.append(recall(e, y_test, 1))
+        recalls.append(_recall_at_1(e, y_test))
         if recalls[-1] >= RECALL_THRESHOLD:
             return
     raise AssertionError(
