@@ -15,6 +15,7 @@ from autograder.labs.spec import Lab
 from autograder.sandbox import cgroups, memory
 from autograder.sandbox.client import WorkerClient, WorkerSpec
 from autograder.sandbox.limits import Limits, under_budget
+from autograder.toolkit import Student
 from tests.conftest import tiny_lab
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
@@ -108,7 +109,7 @@ def test_peak_is_measured_and_groups_removed(lab_768, how):
     runner = WorkerClient(WorkerSpec(submission=submission, module=lab.module, limits=lab.limits))
     try:
         runner.begin_test(seed=0, limit=60)
-        assert runner.request({"op": "call", "name": "small", "args": [], "kwargs": {}}, "small") == 4
+        assert Student(runner).small() == 4
     finally:
         runner.stop()
     assert 5 < runner.memory_peak_mb < 768, runner.memory_peak_mb
@@ -134,7 +135,7 @@ def test_gradescope_budget_halves_the_cpu(tmp_path):
     runner = WorkerClient(WorkerSpec(submission=submission, module="burn", limits=limits))
     try:
         runner.begin_test(seed=0, limit=60)
-        share = runner.request({"op": "call", "name": "burn", "args": [2.0], "kwargs": {}}, "burn")
+        share = Student(runner).burn(2.0)
     finally:
         runner.stop()
     assert share < 0.7, f"the worker got {share:.2f} of a CPU under a 0.5 quota"
