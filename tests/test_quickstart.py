@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import os
 import subprocess
 import tomllib
 from pathlib import Path
@@ -23,7 +24,10 @@ def quick_start() -> list[str]:
 def make_dry_run(*args: str) -> str:
     if shutil.which("make") is None:
         pytest.fail("make is missing: the README's quick start needs it", pytrace=False)
-    return subprocess.run(["make", "-n", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    # Run as a user would: not as a sub-make of `make test`, whose variables would change what make prints.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, check=True).stdout
 
 
 def test_quick_start_activates_the_virtualenv_that_setup_builds():
