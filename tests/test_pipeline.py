@@ -65,6 +65,7 @@ def tiny(tmp_path: Path) -> tuple[Lab, Path]:
         title = "A tiny lab"
         student_file = "tiny.py"
         points = 6
+        hidden_visibility = "after_published"
 
         [limits]
         test_timeout = 30

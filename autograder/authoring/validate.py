@@ -1,5 +1,7 @@
 """Is a lab's test suite any good? The reference gets full marks, the template 0 without a crash,
-every known bug loses points, and grading is deterministic.
+every known bug loses points, and grading is deterministic. Each known bug is graded in full: its
+failures are its signature, which must match the lab's committed ``signatures.json``
+(``write_signatures`` writes it instead).
 
 Every grading is an independent job, so ``jobs > 1`` spreads them over processes (the harness's
 own processes: nothing of a submission's crosses here).
@@ -15,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
+from autograder.authoring.signatures import render, signatures_data
+from autograder.files import write_atomic
+from autograder.grading.misconceptions import load
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
@@ -42,11 +47,10 @@ class Job:
     lab: str
     label: str
     path: str
-    stop_early: bool = False
 
 
 def _run(job: Job) -> GradeReport:
-    return grade(find_lab(job.lab), Path(job.path), GradingOptions(stop_early=job.stop_early))
+    return grade(find_lab(job.lab), Path(job.path), GradingOptions())
 
 
 def _first_line(text: str) -> str:
@@ -54,8 +58,9 @@ def _first_line(text: str) -> str:
 
 
 def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
-                  on_done: Callable[[str], None] | None = None) -> list[Validation]:
-    """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish."""
+                  on_done: Callable[[str], None] | None = None, write_signatures: bool = False) -> list[Validation]:
+    """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish.
+    ``write_signatures``: (re)write each lab's signatures.json from this run rather than compare with it."""
     done_with = on_done or (lambda label: None)
     with tempfile.TemporaryDirectory(prefix="dlgrade-mutants-") as tmp:
         plan: list[Job] = []
@@ -64,7 +69,7 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
             plan.append(Job(lab.name, "template", str(lab.template)))
             for mutant in mutant_files(lab):
                 path = build_mutant(lab, mutant, Path(tmp) / lab.name)
-                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path), stop_early=True))
+                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path)))
         if jobs > 1:
             # spawn: a fresh interpreter per process, no forked copy of pytest's state
             ctx = multiprocessing.get_context("spawn")
@@ -79,10 +84,10 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
                 reports.append(_run(job))
                 done_with(f"{job.lab} {job.label}")
     done = {(job.lab, job.label): report for job, report in zip(plan, reports)}
-    return [_judge(lab, done, runs) for lab in labs]
+    return [_judge(lab, done, runs, write_signatures) for lab in labs]
 
 
-def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Validation:
+def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int, write_signatures: bool) -> Validation:
     result = Validation(lab.name)
     add = result.checks.append
     reference = [done[(lab.name, f"reference {i + 1}")] for i in range(max(runs, 1))]
@@ -109,4 +114,25 @@ def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Val
         caught = next((t for t in report.tests if not t.passed), None)
         detail = f"{describe(mutant)}: " + (f"caught by {caught.nodeid}" if caught else "scores full marks")
         add(Check(f"mutant {mutant.stem} loses points", caught is not None, detail))
+    _check_signatures(lab, {m.stem: done[(lab.name, f"mutant {m.stem}")] for m in mutants}, write_signatures, add)
     return result
+
+
+def _check_signatures(lab: Lab, reports: dict[str, GradeReport], write: bool, add: Callable[[Check], None]) -> None:
+    text = render(signatures_data(lab, reports))
+    if write:
+        write_atomic(lab.signatures, text)
+    fresh = lab.signatures.exists() and lab.signatures.read_text() == text
+    how = f"run `dlgrade validate --write-signatures {lab.name}` and commit it"
+    add(Check("signatures.json matches the mutants' failures", fresh,
+              ("written" if write else "up to date") + _twins(lab) if fresh else
+              f"{'stale' if lab.signatures.exists() else 'missing'}: {how}"))
+
+
+def _twins(lab: Lab) -> str:
+    """Mutants with the same failures: the tests catch them, but feedback cannot say which mistake it is."""
+    twins: dict[frozenset, list[str]] = {}
+    for known in load(lab.signatures):
+        twins.setdefault(known.signature, []).append(known.mutant)
+    alike = [" = ".join(names) for names in twins.values() if len(names) > 1]
+    return f"; same failures, never named: {'; '.join(alike)}" if alike else ""
