@@ -130,9 +130,9 @@ def _check_signatures(lab: Lab, reports: dict[str, GradeReport], write: bool, ad
 
 
 def _twins(lab: Lab) -> str:
-    """Mutants with the same failures: the tests catch them, but feedback cannot say which mistake it is."""
+    """Mutants with the same failures: the tests catch them, but feedback can only name them together."""
     twins: dict[frozenset, list[str]] = {}
     for known in load(lab.signatures):
         twins.setdefault(known.signature, []).append(known.mutant)
     alike = [" = ".join(names) for names in twins.values() if len(names) > 1]
-    return f"; same failures, never named: {'; '.join(alike)}" if alike else ""
+    return f"; same failures, named together: {'; '.join(alike)}" if alike else ""

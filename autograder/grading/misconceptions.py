@@ -7,16 +7,16 @@ with every signature by Jaccard similarity over those pairs; the closest one at 
 ``THRESHOLD`` is named in the feedback by its description only, never by the tests it fails, so the
 note says nothing about which hidden test failed.
 
-Two mutants with the same signature cannot be told apart by the tests: neither is named (a guess
-between them could name the wrong mistake); validation lists such pairs so that an author can add
-the test that separates them. Different signatures equally close to the failures: the first mutant
-by name wins, so the same failures always get the same note.
+Mutants with the same signature cannot be told apart by the tests: they are named together, as one
+of them (in optimizers 11 of 23 mutants share a signature with another: naming neither would silence
+half its catalogue); validation lists them so that an author can add the test that separates them.
+Different signatures equally close to the failures: the one whose first mutant comes first by name
+wins, so the same failures always get the same note.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,16 +38,22 @@ class KnownMistake:
 
 @dataclass(frozen=True)
 class Match:
-    mutant: str
-    description: str
+    mistakes: tuple[KnownMistake, ...]  # one, or those whose failures are the same, by name
     similarity: float
 
     def data(self) -> dict[str, object]:
-        """What results.json's extra_data carries for the class report."""
-        return {"mutant": self.mutant, "description": self.description, "similarity": self.similarity}
+        """What results.json's extra_data carries for the class report: ``alike`` only for several."""
+        first, *alike = self.mistakes
+        data = {"mutant": first.mutant, "description": self._descriptions(), "similarity": self.similarity}
+        return data | ({"alike": [m.mutant for m in alike]} if alike else {})
 
     def note(self) -> str:
-        return f"this pattern of failures matches a known mistake: {self.description}"
+        if len(self.mistakes) == 1:
+            return f"this pattern of failures matches a known mistake: {self._descriptions()}"
+        return f"this pattern of failures matches known mistakes the tests cannot tell apart: {self._descriptions()}"
+
+    def _descriptions(self) -> str:
+        return "; or ".join(m.description for m in self.mistakes)
 
 
 def signature_of(tests: Iterable[TestOutcome]) -> Signature:
@@ -68,18 +74,17 @@ def similarity(a: Signature, b: Signature) -> float:
 
 
 def best_match(failures: Signature, known: list[KnownMistake], threshold: float = THRESHOLD) -> Match | None:
-    """The known mistake closest to ``failures``, None below ``threshold`` or when it is indistinguishable."""
+    """The known mistake(s) closest to ``failures``; None below ``threshold``."""
     if not failures:
         return None
-    shared = Counter(k.signature for k in known)
-    candidates = [k for k in sorted(known, key=lambda k: k.mutant) if shared[k.signature] == 1]
-    scored = [(similarity(failures, k.signature), k) for k in candidates]
-    best = max((s for s, _ in scored), default=0.0)
-    # an indistinguishable pair at least as close as the best candidate: which mistake it is, nobody knows
-    if best < threshold or any(similarity(failures, sig) >= best for sig, n in shared.items() if n > 1):
+    groups: dict[Signature, list[KnownMistake]] = {}  # in the order of each group's first mutant by name
+    for mistake in sorted(known, key=lambda k: k.mutant):
+        groups.setdefault(mistake.signature, []).append(mistake)
+    if not groups:
         return None
-    top = next(k for s, k in scored if s == best)
-    return Match(top.mutant, top.description, round(best, 4))
+    signature = max(groups, key=lambda sig: similarity(failures, sig))  # the first of equals
+    score = similarity(failures, signature)
+    return Match(tuple(groups[signature]), round(score, 4)) if score >= threshold else None
 
 
 def annotate(report: GradeReport, path: Path) -> None:
