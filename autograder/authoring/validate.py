@@ -19,7 +19,7 @@ from pathlib import Path
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
 from autograder.authoring.signatures import render, signatures_data
 from autograder.files import write_atomic
-from autograder.grading.misconceptions import load
+from autograder.grading.misconceptions import by_signature, load
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
@@ -131,8 +131,6 @@ def _check_signatures(lab: Lab, reports: dict[str, GradeReport], write: bool, ad
 
 def _twins(lab: Lab) -> str:
     """Mutants with the same failures: the tests catch them, but feedback can only name them together."""
-    twins: dict[frozenset, list[str]] = {}
-    for known in load(lab.signatures):
-        twins.setdefault(known.signature, []).append(known.mutant)
-    alike = [" = ".join(names) for names in twins.values() if len(names) > 1]
+    alike = [" = ".join(k.mutant for k in group) for group in by_signature(load(lab.signatures)).values()
+             if len(group) > 1]
     return f"; same failures, named together: {'; '.join(alike)}" if alike else ""

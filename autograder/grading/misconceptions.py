@@ -73,14 +73,18 @@ def similarity(a: Signature, b: Signature) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def best_match(failures: Signature, known: list[KnownMistake], threshold: float = THRESHOLD) -> Match | None:
-    """The known mistake(s) closest to ``failures``; None below ``threshold``."""
-    if not failures:
-        return None
-    groups: dict[Signature, list[KnownMistake]] = {}  # in the order of each group's first mutant by name
+def by_signature(known: list[KnownMistake]) -> dict[Signature, list[KnownMistake]]:
+    """The mistakes grouped by their failures, by name within a group and by first name between them."""
+    groups: dict[Signature, list[KnownMistake]] = {}
     for mistake in sorted(known, key=lambda k: k.mutant):
         groups.setdefault(mistake.signature, []).append(mistake)
-    if not groups:
+    return groups
+
+
+def best_match(failures: Signature, known: list[KnownMistake], threshold: float = THRESHOLD) -> Match | None:
+    """The known mistake(s) closest to ``failures``; None below ``threshold``."""
+    groups = by_signature(known)
+    if not failures or not groups:
         return None
     signature = max(groups, key=lambda sig: similarity(failures, sig))  # the first of equals
     score = similarity(failures, signature)
