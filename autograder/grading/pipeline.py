@@ -69,7 +69,8 @@ class GradingOptions:
     budget: float | None = None
     """Seconds for the whole submission; the lab's ``total_timeout`` when None."""
     stop_early: bool = False
-    """Stop at the first lost point (validation of buggy variants needs no more)."""
+    """Stop at the first lost point: a quick yes or no (validation grades buggy variants in full, for their
+    failure signatures; a stopped grading names no known mistake)."""
     protect: tuple[Path, ...] = ()
     """Paths the worker must not see besides the lab's private ones (results, other students' work)."""
 
