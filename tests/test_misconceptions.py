@@ -14,7 +14,7 @@ from autograder.authoring.signatures import stale
 from autograder.grading.misconceptions import THRESHOLD, KnownMistake, best_match, load
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.outcomes import TestOutcome as Outcome  # not "Test...": pytest would collect it
-from autograder.grading.results import HIDDEN_SHOWN, to_results
+from autograder.grading.results import HIDDEN_SHOWN, check_schema, to_results
 from autograder.labs import find_lab, list_labs
 from autograder.release.build import student_readme
 from tests.conftest import grade_source
@@ -124,6 +124,7 @@ def test_a_graded_mutant_is_told_its_mistake_without_its_hidden_tests(backprop, 
     assert any(not t.passed for t in hidden)  # the mutant fails hidden tests, and the note names none of them
     assert not [t for t in hidden if t.nodeid in notes[0] or t.title in notes[0] or t.name in notes[0]]
     data = to_results(graded_mutant, backprop.hidden_visibility)
+    check_schema(data)
     assert notes[0] in data["output"] and data["extra_data"]["misconception"]["mutant"] == MUTANT
 
 
