@@ -71,8 +71,8 @@ most Linux and macOS systems, `py` on Windows).
    after each part, and it plots what your code learns.
 4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too. The
    score you see at once counts them; which hidden tests failed, with the function and the kind of
-   failure (never their inputs), is shown {hidden_shown}. When your failures look like a known
-   mistake, the feedback names the mistake.
+   failure (never their inputs), is shown
+   {hidden_shown}. When your failures look like a known mistake, the feedback names the mistake.
 
 ## Google Colab
 
