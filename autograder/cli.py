@@ -131,6 +131,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         with Progress(*columns, console=progress_console, transient=True) as progress:
             task = progress.add_task("none yet", total=None)
             results = validate_many(labs, runs=args.runs, jobs=args.jobs, budget=args.budget,
+                                    write_signatures=args.write_signatures,
                                     on_done=lambda label: progress.update(task, advance=1, description=label))
     except (MutantError, SandboxUnavailable) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
@@ -272,6 +273,8 @@ def build_parser(student: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3, help="reference runs compared for determinism")
     p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes")
     _add_budget_option(p)
+    p.add_argument("--write-signatures", action="store_true",
+                   help="(re)write each lab's signatures.json (its mutants' failures) from this run")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("templates", help="regenerate student templates from the references")

@@ -50,7 +50,8 @@ def tiny_lab(root: Path, name: str, *, points: float, limits: dict[str, float], 
     (lab_dir / "tests" / "public").mkdir(parents=True)
     limit_lines = "".join(f"{key} = {value}\n" for key, value in limits.items())
     (lab_dir / "lab.toml").write_text(f'[lab]\nname = "{name}"\ntitle = "{name}"\nstudent_file = "{name}.py"\n'
-                                      f"points = {points}\n\n[limits]\n{limit_lines}")
+                                      f'points = {points}\nhidden_visibility = "after_published"\n\n'
+                                      f"[limits]\n{limit_lines}")
     (lab_dir / "tests" / "public" / f"test_{name}.py").write_text(tests)
     path = root / f"{name}.py"
     path.write_text(submission)

@@ -135,7 +135,8 @@ def write_lab(folder: Path, toml: str, test: str = "") -> Path:
     return folder
 
 
-MINI = '[lab]\nname = "mini"\ntitle = "A mini lab"\nstudent_file = "mini.py"\n'
+MINI_WITHOUT_VISIBILITY = '[lab]\nname = "mini"\ntitle = "A mini lab"\nstudent_file = "mini.py"\n'
+MINI = MINI_WITHOUT_VISIBILITY + 'hidden_visibility = "visible"\n'
 
 
 def test_a_test_without_graded_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
@@ -159,7 +160,7 @@ def test_a_test_without_graded_is_one_line_not_a_traceback(tmp_path, monkeypatch
     ('[lmits]\n', "lab.toml has unknown keys ['lmits']"),
 ])
 def test_lab_toml_errors_name_the_key_and_what_is_expected(tmp_path, extra, says):
-    write_lab(tmp_path, MINI + extra)
+    write_lab(tmp_path, (MINI_WITHOUT_VISIBILITY if extra.startswith("hidden_visibility") else MINI) + extra)
     with pytest.raises(LabError) as exc:
         Lab.load(tmp_path)
     assert says in str(exc.value)
@@ -170,6 +171,12 @@ def test_lab_toml_without_a_required_key(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DLGRADE_ROOT", str(tmp_path))
     assert main(["check", "mini"]) == 2
     assert "[lab] lacks title" in capsys.readouterr().out  # printed as text, not as rich markup
+
+
+def test_lab_toml_must_choose_when_the_hidden_tests_show(tmp_path):
+    write_lab(tmp_path, MINI_WITHOUT_VISIBILITY)
+    with pytest.raises(LabError, match=r"\[lab\] lacks hidden_visibility"):
+        Lab.load(tmp_path)
 
 
 def test_docs_show_every_lab_toml_key_with_the_defaults_of_limits():

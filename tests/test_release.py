@@ -51,6 +51,7 @@ def test_student_bundle_has_no_secrets(released):
     names = zipfile.ZipFile(released[0]).namelist()
     assert "backprop/backprop.py" in names and "backprop/instructions.md" in names
     assert not [n for n in names if "tests/hidden/" in n or "/mutants/" in n or "reference_solutions" in n]
+    assert "backprop/signatures.json" not in names  # it names the hidden tests
     template = zipfile.ZipFile(released[0]).read("backprop/backprop.py").decode()
     assert "NotImplementedError" in template and "BEGIN SOLUTION" not in template
 
@@ -60,6 +61,7 @@ def test_autograder_layout_and_contents(released):
     assert {"setup.sh", "run_autograder", "requirements.txt", "scripts/setup_sandbox.sh"} <= names
     assert any(n.startswith("assignments/backprop/tests/hidden/") for n in names)
     assert "student_templates/backprop/backprop.py" in names  # names the lab's functions for notebook messages
+    assert "assignments/backprop/signatures.json" in names  # the known mistakes feedback names
     assert not [n for n in names if "/mutants/" in n or "reference_solutions" in n]
 
 

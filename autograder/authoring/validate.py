@@ -1,5 +1,7 @@
 """Is a lab's test suite any good? The reference gets full marks, the template 0 without a crash,
-every known bug loses points, and grading is deterministic.
+every known bug loses points, and grading is deterministic. A known bug's failures in a full
+grading are its signature; the lab's committed ``signatures.json`` must have been made from the
+current tests, reference and mutants (``write_signatures`` grades the bugs in full and writes it).
 
 Every grading is an independent job, so ``jobs > 1`` spreads them over processes (the harness's
 own processes: nothing of a submission's crosses here). ``budget`` grades as the machine it names
@@ -16,6 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
+from autograder.authoring.signatures import render, signatures_data, stale
+from autograder.files import write_atomic
+from autograder.grading.misconceptions import by_signature, load
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab, find_lab
@@ -59,8 +64,11 @@ def _first_line(text: str) -> str:
 
 
 def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
-                  on_done: Callable[[str], None] | None = None, budget: str = "local") -> list[Validation]:
-    """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish."""
+                  on_done: Callable[[str], None] | None = None, budget: str = "local",
+                  write_signatures: bool = False) -> list[Validation]:
+    """Validate ``labs``; ``on_done("<lab> <grading>")`` after each grading, in the order they finish.
+    ``write_signatures``: grade every mutant in full and (re)write each lab's signatures.json from it;
+    otherwise mutants stop at their first lost point and the committed file is checked by its hashes."""
     done_with = on_done or (lambda label: None)
     with tempfile.TemporaryDirectory(prefix="dlgrade-mutants-") as tmp:
         plan: list[Job] = []
@@ -70,7 +78,8 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
             plan.append(Job(lab.name, "template", str(lab.template), budget=budget))
             for mutant in mutant_files(lab):
                 path = build_mutant(lab, mutant, Path(tmp) / lab.name)
-                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path), stop_early=True, budget=budget))
+                plan.append(Job(lab.name, f"mutant {mutant.stem}", str(path), stop_early=not write_signatures,
+                                budget=budget))
         if jobs > 1:
             # spawn: a fresh interpreter per process, no forked copy of pytest's state
             ctx = multiprocessing.get_context("spawn")
@@ -85,10 +94,10 @@ def validate_many(labs: list[Lab], runs: int = 3, jobs: int = 1,
                 reports.append(_run(job))
                 done_with(f"{job.lab} {job.label}")
     done = {(job.lab, job.label): report for job, report in zip(plan, reports)}
-    return [_judge(lab, done, runs) for lab in labs]
+    return [_judge(lab, done, runs, write_signatures) for lab in labs]
 
 
-def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Validation:
+def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int, write_signatures: bool) -> Validation:
     result = Validation(lab.name)
     add = result.checks.append
     reference = [done[(lab.name, f"reference {i + 1}")] for i in range(max(runs, 1))]
@@ -115,4 +124,23 @@ def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int) -> Val
         caught = next((t for t in report.tests if not t.passed), None)
         detail = f"{describe(mutant)}: " + (f"caught by {caught.nodeid}" if caught else "scores full marks")
         add(Check(f"mutant {mutant.stem} loses points", caught is not None, detail))
+    _check_signatures(lab, {m.stem: done[(lab.name, f"mutant {m.stem}")] for m in mutants}, write_signatures, add)
     return result
+
+
+def _check_signatures(lab: Lab, reports: dict[str, GradeReport], write: bool, add: Callable[[Check], None]) -> None:
+    """Written from full gradings of the mutants; otherwise checked by the hashes of what it was made from
+    (a full grading of every mutant costs 1.5-6 times the stop-early one: too much for every validation)."""
+    if write:
+        write_atomic(lab.signatures, render(signatures_data(lab, reports)))
+    why = stale(lab)
+    how = f"run `dlgrade validate --write-signatures {lab.name}` and commit it"
+    add(Check("signatures.json matches the lab's tests, reference and mutants", why is None,
+              ("written" if write else "up to date") + _twins(lab) if why is None else f"{why}: {how}"))
+
+
+def _twins(lab: Lab) -> str:
+    """Mutants with the same failures: the tests catch them, but feedback can only name them together."""
+    alike = [" = ".join(k.mutant for k in group) for group in by_signature(load(lab.signatures)).values()
+             if len(group) > 1]
+    return f"; same failures, named together: {'; '.join(alike)}" if alike else ""

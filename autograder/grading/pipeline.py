@@ -29,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from autograder.failures import ImportFailure, Kind
+from autograder.grading import misconceptions
 from autograder.grading.outcomes import GradeReport, TestOutcome
 from autograder.grading.plugin import GradingPlugin, blank_outcome
 from autograder.grading.results import check_schema, error_results, to_results
@@ -68,7 +69,8 @@ class GradingOptions:
     budget: float | None = None
     """Seconds for the whole submission; the lab's ``total_timeout`` when None."""
     stop_early: bool = False
-    """Stop at the first lost point (validation of buggy variants needs no more)."""
+    """Stop at the first lost point: a quick yes or no (validation grades buggy variants in full, for their
+    failure signatures; a stopped grading names no known mistake)."""
     protect: tuple[Path, ...] = ()
     """Paths the worker must not see besides the lab's private ones (results, other students' work)."""
 
@@ -176,6 +178,13 @@ def results(g: Grading) -> None:
         if runner.import_error is not None:
             g.report.notes.append(runner.import_error.summary())
     g.report.stopped_early = g.options.stop_early and any(not t.passed for t in g.report.tests)
+    if _ran_every_test(g.options) and g.lab.signatures.exists():
+        misconceptions.annotate(g.report, g.lab.signatures)
+
+
+def _ran_every_test(options: GradingOptions) -> bool:
+    """A signature is of a full grading: a partial one's failures would match the wrong mistake."""
+    return options.hidden and not options.functions and not options.stop_early
 
 
 STEPS: tuple[Step, ...] = (prepare, scan, run, judge, results)

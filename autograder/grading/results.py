@@ -6,6 +6,12 @@ hands the writers the same data; writing it is the writers' job (``reports/resul
 Its size is bounded whatever the submission does: each test's text is cut at ``TEST_CHARS``, all of
 them together at ``TOTAL_CHARS``, visibly ("[... N more characters not shown]"). What a hidden test's
 run printed is never in it: the submission saw the hidden inputs and could print them.
+
+The top-level score is the grade, hidden tests included, and Gradescope shows it at once; the hidden
+tests themselves (name, message, tags) show when the lab's ``hidden_visibility`` lets them. The
+summary says so, with the hidden tests' share of the score (which the student could work out anyway
+from the visible tests and the total), so that the visible tests not adding up to the score is
+explained rather than a puzzle.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from autograder.worker.wire import clip_text
 SCHEMA_PATH = Path(__file__).with_name("gradescope_schema.json")
 TEST_CHARS = 20_000
 TOTAL_CHARS = 200_000  # every test's text together: about 200 kB of results.json
+# When a student sees the hidden tests' details (name, message), for each of Gradescope's visibilities.
+HIDDEN_SHOWN = {"hidden": "never", "after_due_date": "after the due date",
+                "after_published": "when the grades are published", "visible": "at once"}
 
 
 @cache
@@ -54,7 +63,7 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
             "visibility": "visible" if t.visibility == "public" else hidden_visibility,
             "tags": [tag for tag in (t.function, t.visibility, t.kind) if tag],
         })
-    summary = f"{report.lab}: {report.score:g} / {report.max_score:g}"
+    summary = f"{report.lab}: {report.score:g} / {report.max_score:g}" + _hidden_share(report, hidden_visibility)
     return {
         "score": report.score,
         "execution_time": round(report.execution_time, 3),
@@ -66,6 +75,14 @@ def to_results(report: GradeReport, hidden_visibility: str = "after_published") 
         "extra_data": report.extra,
         "tests": tests,
     }
+
+
+def _hidden_share(report: GradeReport, hidden_visibility: str) -> str:
+    hidden = [t for t in report.tests if t.visibility != "public"]
+    if not hidden or hidden_visibility == "visible":
+        return ""
+    got, of = round(sum(t.score for t in hidden), 6), round(sum(t.max_score for t in hidden), 6)
+    return f"\nof which the hidden tests: {got:g} / {of:g} (their details are shown {HIDDEN_SHOWN[hidden_visibility]})"
 
 
 def error_results(message: str) -> dict[str, Any]:

@@ -21,7 +21,8 @@ FRAMEWORKS = ("numpy", "torch")
 # A numpy lab is about writing the gradients by hand: no package that computes them may be imported.
 # One list for every numpy lab, so that no lab forgets one.
 AUTODIFF_PACKAGES = ("torch", "jax", "jaxlib", "tensorflow", "autograd", "keras", "mxnet", "cupy")
-# Gradescope's visibilities of a test; the hidden tests get the lab's ``hidden_visibility``.
+# Gradescope's visibilities of a test; the hidden tests get the lab's ``hidden_visibility``, which each
+# lab.toml must choose: it decides what a student sees of the hidden tests at submission.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 _NUMBER = {"type": "number", "exclusiveMinimum": 0}
@@ -34,7 +35,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "lab": {
             "type": "object",
-            "required": ["name", "title", "student_file"],
+            "required": ["name", "title", "student_file", "hidden_visibility"],
             "additionalProperties": False,
             "properties": {
                 "name": {"type": "string", "minLength": 1},
@@ -94,6 +95,11 @@ class Lab:
         return self.directory / "mutants"
 
     @property
+    def signatures(self) -> Path:
+        """Each buggy variant's failures (``dlgrade validate --write-signatures``): names the hidden tests."""
+        return self.directory / "signatures.json"
+
+    @property
     def instructions(self) -> Path:
         return self.directory / "instructions.md"
 
@@ -108,10 +114,11 @@ class Lab:
 
     @property
     def private_paths(self) -> tuple[Path, ...]:
-        """What no student and no worker may read: the hidden tests, the buggy variants, the reference.
+        """What no student and no worker may read: the hidden tests, the buggy variants, their
+        signatures, the reference.
 
-        The grader's package carries the hidden tests (and only those of these)."""
-        return (self.hidden_tests, self.mutants, self.reference.parent)
+        The grader's package carries the hidden tests and the signatures (and only those of these)."""
+        return (self.hidden_tests, self.mutants, self.signatures, self.reference.parent)
 
     @property
     def reference(self) -> Path:
@@ -140,7 +147,7 @@ class Lab:
             name=meta["name"], title=meta["title"], student_file=meta["student_file"],
             directory=directory.resolve(), framework=meta.get("framework", "numpy"),
             points=float(meta.get("points", 100)), limits=Limits(**data.get("limits", {})),
-            hidden_visibility=meta.get("hidden_visibility", "after_published"),
+            hidden_visibility=meta["hidden_visibility"],
             root=(root or REPO_ROOT).resolve(),
         )
 

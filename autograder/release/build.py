@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.grading.results import HIDDEN_SHOWN
 from autograder.labs import Lab
 from autograder.release.bundle import write_zip
 from autograder.release.contents import (
@@ -68,7 +69,10 @@ most Linux and macOS systems, `py` on Windows).
    the checker, with no time limit (Ctrl-C stops a loop). Or work in Jupyter: open `{notebook}`
    (`python -m pip install {notebook_packages}` once); its check cells run the same public tests
    after each part, and it plots what your code learns.
-4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too.
+4. Hand in `{student_file}`. Hidden tests run when you submit: they check harder cases too. The
+   score you see at once counts them; which hidden tests failed, with the function and the kind of
+   failure (never their inputs), is shown
+   {hidden_shown}. When your failures look like a known mistake, the feedback names the mistake.
 
 ## Google Colab
 
@@ -93,6 +97,7 @@ def student_readme(lab: Lab) -> str:
     major, minor = python_minimum()
     return STUDENT_README.format(
         title=lab.title, lab=lab.name, student_file=lab.student_file, notebook=f"{lab.module}.ipynb",
+        hidden_shown=HIDDEN_SHOWN[lab.hidden_visibility],
         python=f"{major}.{minor}", install="".join(f"   python -m {step}\n" for step in steps),
         torch_note=_TORCH_NOTE if torch else "", colab_install="".join(f"!{step}\n" for step in steps),
         notebook_packages=" ".join(f'"{p}"' if ">" in p else p for p in notebook_packages(lab)))
