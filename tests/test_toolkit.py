@@ -174,3 +174,40 @@ def test_call_read_only_blames_the_function_that_wrote_into_its_cache():
     assert caught.value.function == "writes_cache" and "cache[0]" in str(caught.value)
     with pytest.raises(Mismatch):
         call_read_only(_student_function("writes_kwarg"), np.ones(2), names=["x"], scale={"w": np.ones(3)})
+
+
+# -- substitutes: correct versions replace the submission's own for one probe call, when the harness has them --
+def test_probe_substitutes_only_where_the_harness_has_them(tmp_path):
+    import types
+
+    from autograder.sandbox.inprocess import InProcessClient
+
+    probes = tmp_path / "probes.py"
+    probes.write_text("def total(module, x):\n    return module.loss(x) + 0\n")
+    module = types.ModuleType("sub")
+    exec("def base(x):\n    return 2 * x\ndef loss(x):\n    return base(x) + 1\n", module.__dict__)  # noqa: S102
+    source = "def base(x):\n    return x\n"
+    graded = Student(InProcessClient(module, probes), source)
+    own = Student(InProcessClient(module, probes))
+    assert graded.substituting and not own.substituting
+    assert graded.probe("total", 3, substitute=["base"]) == 4  # the correct base, the submission's loss
+    assert own.probe("total", 3, substitute=["base"]) == 7  # a student's check: their own base
+    assert module.base(3) == 6  # put back after the call
+
+
+def test_expect_trained_passes_at_the_first_run_that_reaches_the_threshold():
+    from autograder.toolkit import Measured, expect_trained
+
+    seen = []
+
+    def measure(seed: int) -> Measured:
+        seen.append(seed)
+        return Measured(0.5 + 0.2 * seed, f"recall {0.5 + 0.2 * seed:.2f}")
+
+    assert expect_trained(measure, seeds=(0, 1, 2), threshold=0.7, quantity="recall", function="train").value == 0.7
+    assert seen == [0, 1]
+    exc = failure(lambda: expect_trained(measure, seeds=(0,), threshold=0.9, quantity="recall", function="train"))
+    assert exc.function == "train" and "recall 0.50" in exc.detail and "at least 0.9" in exc.problem
+    exc = failure(lambda: expect_trained(lambda s: Measured(3.0), seeds=(5,), threshold=1.0, quantity="loss",
+                                         function="fit", above=False))
+    assert "seed 5: 3" in exc.detail

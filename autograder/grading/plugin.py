@@ -42,7 +42,8 @@ class GradingPlugin:
 
     @pytest.fixture(scope="session")
     def student(self) -> Student:
-        return Student(self.runner)
+        source = self.lab.substitutes.read_text() if self.lab.substitutes else None
+        return Student(self.runner, source)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

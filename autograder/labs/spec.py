@@ -113,6 +113,14 @@ class Lab:
         return path if path.exists() else None
 
     @property
+    def substitutes(self) -> Path | None:
+        """Correct versions of graded functions that a test puts in place of the submission's own
+        while it judges another function (see ``Student.probe``). Kept with the hidden tests: they
+        never ship to students, whose checks then run their own versions."""
+        path = self.hidden_tests / f"_{self.name}_substitutes.py"
+        return path if path.exists() else None
+
+    @property
     def private_paths(self) -> tuple[Path, ...]:
         """What no student and no worker may read: the hidden tests, the buggy variants, their
         signatures, the reference.

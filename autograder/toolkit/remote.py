@@ -104,7 +104,15 @@ class RemoteObject(_Endpoint):
 
 
 class Student(_Endpoint):
-    """The submission as a module: ``student.fn(...)`` calls its ``fn`` in the worker."""
+    """The submission as a module: ``student.fn(...)`` calls its ``fn`` in the worker.
+
+    ``substitutes`` is the source of the lab's correct versions of graded functions, where the
+    harness has them (a grader, an instructor's checkout); a student's own check has none.
+    """
+
+    def __init__(self, client: SubmissionRunner, substitutes: str | None = None) -> None:
+        super().__init__(client)
+        self._substitutes = substitutes
 
     def __repr__(self) -> str:
         return "<submission>"
@@ -126,11 +134,24 @@ class Student(_Endpoint):
     def grad(self, name: str, *args: Any, upstream: Any = None, pick: int | None = None, **kwargs: Any):
         return StudentFunction(self._client, name).grad(*args, upstream=upstream, pick=pick, **kwargs)
 
-    def probe(self, name: str, *args: Any, function: str | None = None, **kwargs: Any) -> Any:
+    def probe(self, name: str, *args: Any, function: str | None = None, substitute: Sequence[str] = (),
+              **kwargs: Any) -> Any:
         """``probes.name(module, *args, **kwargs)`` in the worker. A failure in it (the submission
         raising, a timeout, a crash) is blamed on ``function``, the submission's function the probe
-        exercises, rather than on the probe (``name``), which a student never sees."""
-        return self._send({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}, function or name)
+        exercises, rather than on the probe (``name``), which a student never sees.
+
+        ``substitute`` names the graded functions (or classes) the probe's call relies on but does
+        not judge: where the lab's correct versions are at hand they replace the submission's own
+        for this call, so that only ``function`` can be at fault; elsewhere the submission's run."""
+        req = {"op": "probe", "name": name, "args": list(args), "kwargs": kwargs}
+        if substitute and self._substitutes is not None:
+            req["substitute"] = {"source": self._substitutes, "names": list(substitute)}
+        return self._send(req, function or name)
+
+    @property
+    def substituting(self) -> bool:
+        """Whether ``probe(substitute=...)`` puts correct versions in place (else the submission's run)."""
+        return self._substitutes is not None
 
 
 def _wrap(client: SubmissionRunner, value: Any) -> Any:

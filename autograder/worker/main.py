@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.worker.substitute import replaced, substitutes
 from autograder.worker.wire import Handle, Tensor, TensorValue, read_frame, write_frame
 
 PLAIN_LEAVES = (type(None), bool, int, float, str, bytes)
@@ -157,7 +158,9 @@ class Worker:
         if self.probes is None:
             raise ContractError("this lab has no probes")
         probe = getattr(self.probes, req["name"])
-        return self.to_wire(probe(self.module, *self.from_wire(req["args"]), **self.from_wire(req["kwargs"])))
+        swap = req.get("substitute")
+        with replaced(self.module, substitutes(swap["source"], swap["names"])) if swap else nullcontext():
+            return self.to_wire(probe(self.module, *self.from_wire(req["args"]), **self.from_wire(req["kwargs"])))
 
     def op_grad(self, req: dict) -> Any:
         import torch
