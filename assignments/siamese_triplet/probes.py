@@ -1,25 +1,21 @@
 """Worker-side helpers of the siamese_triplet tests: they need live torch modules, which cannot
 cross to the harness. Each takes the student module first and returns plain data (numpy arrays,
 numbers, strings, lists and dicts of these); the harness judges everything they return, and
-computes every metric (recall@1 included) itself.
+computes every metric itself: a trained network comes back as its parameters, which the harness
+runs through its own forward pass on data the worker never sees.
 
-Where the function under test may call other graded functions of the lab (mining calls
-``pairwise_distances``, ``train_triplet`` the losses), correct versions replace the submission's
-own during the call, so that each test judges its one function (the others have tests of their own).
+Where the function under test may call other graded functions of the lab, the test sends correct
+versions of those (``student.probe(substitute=...)``), which are in place during the probe's call.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
-
-from autograder.worker.substitute import replaced
 
 
 def _type_name(value: Any) -> str:
@@ -45,86 +41,12 @@ def _seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-# ---- correct versions of the graded helpers, put in place of the submission's own -------------------
-def _distances(embeddings: torch.Tensor, squared: bool = False) -> torch.Tensor:
-    d2 = ((embeddings.unsqueeze(1) - embeddings.unsqueeze(0)) ** 2).sum(-1)
-    if squared:
-        return d2
-    zero = d2 == 0  # keep sqrt'(0) = inf out of the graph
-    return torch.where(zero, torch.zeros_like(d2), torch.sqrt(torch.where(zero, torch.ones_like(d2), d2)))
-
-
-def _contrastive(emb1: torch.Tensor, emb2: torch.Tensor, is_same: torch.Tensor, margin: float = 1.0) -> torch.Tensor:
-    d = torch.linalg.vector_norm(emb1 - emb2, dim=1)
-    same = torch.as_tensor(is_same).to(d.dtype)
-    return 0.5 * (same * d**2 + (1 - same) * F.relu(margin - d) ** 2).mean()
-
-
-def _triplet(anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor, margin: float = 1.0):
-    d_ap = torch.linalg.vector_norm(anchor - positive, dim=1)
-    d_an = torch.linalg.vector_norm(anchor - negative, dim=1)
-    return F.relu(d_ap - d_an + margin).mean()
-
-
-def _masks(embeddings: torch.Tensor, labels: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    labels = torch.as_tensor(labels, device=embeddings.device)
-    same = labels.unsqueeze(0) == labels.unsqueeze(1)
-    return same & ~torch.eye(len(labels), dtype=torch.bool, device=embeddings.device), ~same
-
-
-def _batch_hard(embeddings: torch.Tensor, labels: Any, margin: float = 1.0) -> torch.Tensor:
-    d = _distances(embeddings)
-    pos, neg = _masks(embeddings, labels)
-    valid = pos.any(1) & neg.any(1)
-    if not bool(valid.any()):
-        return embeddings.sum() * 0
-    hardest_pos = torch.where(pos, d, torch.zeros_like(d)).max(1).values
-    hardest_neg = torch.where(neg, d, torch.full_like(d, float("inf"))).min(1).values
-    return F.relu(hardest_pos[valid] - hardest_neg[valid] + margin).mean()
-
-
-def _batch_all(embeddings: torch.Tensor, labels: Any, margin: float = 1.0) -> tuple[torch.Tensor, float]:
-    d = _distances(embeddings)
-    pos, neg = _masks(embeddings, labels)
-    anchor, positive_idx = pos.nonzero(as_tuple=True)  # (anchor, positive) pairs, broadcast over negatives
-    valid = neg[anchor]
-    terms = F.relu(d[anchor, positive_idx].unsqueeze(1) - d[anchor] + margin) * valid
-    positive = int((terms > 1e-16).sum())
-    fraction = positive / int(valid.sum()) if bool(valid.any()) else 0.0
-    return (terms.sum() / positive if positive else embeddings.sum() * 0), fraction
-
-
-def _sample(labels: Any, num_triplets: int, seed: int | None = None) -> tuple[np.ndarray, ...]:
-    labels = (labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)).ravel()
-    rng = np.random.default_rng(seed)
-    classes, counts = np.unique(labels, return_counts=True)
-    anchorable = np.flatnonzero(np.isin(labels, classes[counts >= 2]))
-    if len(classes) < 2 or len(anchorable) == 0:
-        raise ValueError("no valid triplet")
-    anchors = rng.choice(anchorable, size=num_triplets)
-    positives = np.array([rng.choice(np.flatnonzero((labels == labels[a]) & (np.arange(len(labels)) != a)))
-                          for a in anchors], dtype=np.int64)
-    negatives = np.array([rng.choice(np.flatnonzero(labels != labels[a])) for a in anchors], dtype=np.int64)
-    return anchors, positives, negatives
-
-
-ORACLES = {"pairwise_distances": _distances, "contrastive_loss": _contrastive, "triplet_loss": _triplet,
-           "batch_hard_triplet_loss": _batch_hard, "batch_all_triplet_loss": _batch_all, "sample_triplets": _sample}
-
-
-def _replaced(module: Any, names: Sequence[str]):
-    return replaced(module, {name: ORACLES[name] for name in names})
-
-
-def call(module: Any, name: str, args: list, kwargs: dict, oracles: Sequence[str] = (), grad: bool = False,
-         pick: int | None = None) -> dict:
-    """``module.name(*args, **kwargs)`` with correct ``oracles`` in place of the submission's own.
-    Returns {"result", "args_after" (the arguments after the call), "grads" (with ``grad``: one per
-    argument that requires grad, of the result or of its element ``pick``, None where unused),
-    "problem" (why no gradient could be taken, or "")}."""
+def call(module: Any, name: str, args: list, kwargs: dict, grad: bool = False, pick: int | None = None) -> dict:
+    """``module.name(*args, **kwargs)``. Returns {"result", "args_after" (the arguments after the
+    call), "grads" (with ``grad``: one per argument that requires grad, of the result or of its
+    element ``pick``, None where unused), "problem" (why no gradient could be taken, or "")}."""
     leaves = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
-    with _replaced(module, oracles):
-        result = getattr(module, name)(*args, **kwargs)
+    result = getattr(module, name)(*args, **kwargs)
     out = {"result": result, "args_after": args, "grads": None, "problem": ""}
     if grad:
         value = result[pick] if pick is not None and isinstance(result, tuple) and len(result) > pick else result
@@ -140,10 +62,24 @@ def call(module: Any, name: str, args: list, kwargs: dict, oracles: Sequence[str
     return out
 
 
-def _mlp(input_dim: int, embedding_dim: int) -> nn.Module:
-    """The harness' own embedding net, for the tests of the functions that take one."""
-    return nn.Sequential(nn.Linear(input_dim, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
-                         nn.Linear(64, embedding_dim))
+class _MLP(nn.Module):
+    """The grader's embedding net: affine layers with ReLU between them, from ``layers``, a list of
+    (W (in, out), b (out,)) float32 arrays the harness chose."""
+
+    def __init__(self, layers: list) -> None:
+        super().__init__()
+        self.weights = nn.ParameterList()
+        for w, b in layers:
+            self.weights.append(nn.Parameter(torch.tensor(np.asarray(w), dtype=torch.float32)))
+            self.weights.append(nn.Parameter(torch.tensor(np.asarray(b), dtype=torch.float32)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n_layers = len(self.weights) // 2
+        for i in range(n_layers):
+            x = x @ self.weights[2 * i] + self.weights[2 * i + 1]
+            if i < n_layers - 1:
+                x = torch.relu(x)
+        return x
 
 
 def embed(module: Any, x: np.ndarray, input_dim: int | None = None,
@@ -159,12 +95,12 @@ def embed(module: Any, x: np.ndarray, input_dim: int | None = None,
             "input_after": t.numpy().copy()}
 
 
-def siamese(module: Any, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> dict:
-    """SiameseNet, on the harness' own embedding net: its outputs next to that net's own, before and
-    after the net's weights change (a SiameseNet that copied the net instead of sharing it goes
-    stale), and "x1_after" and "x2_after", its inputs after the forward passes."""
+def siamese(module: Any, x1: np.ndarray, x2: np.ndarray, layers: list) -> dict:
+    """SiameseNet, on the grader's embedding net (``layers``): its outputs next to that net's own,
+    before and after the net's weights change (a SiameseNet that copied the net instead of sharing
+    it goes stale), and "x1_after" and "x2_after", its inputs after the forward passes."""
     _seed_everything(0)
-    net = _mlp(x1.shape[1], embedding_dim)
+    net = _MLP(layers)
     pair = module.SiameseNet(embedding_net=net)
     pair.eval()
     t1, t2 = torch.tensor(x1, dtype=torch.float32), torch.tensor(x2, dtype=torch.float32)
@@ -182,27 +118,20 @@ def siamese(module: Any, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> 
     return report
 
 
-def train_and_embed(module: Any, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
-                    seed: int, embedding_dim: int = 2, **train_kwargs: Any) -> dict:
-    """Train the harness' own embedding net with the student's ``train_triplet`` (default
-    hyperparameters unless given; correct losses in place of the submission's) and return the loss
-    history, the held-out embeddings in eval mode, and X and y after training."""
+def train(module: Any, layers: list, X: np.ndarray, y: np.ndarray, seed: int, **train_kwargs: Any) -> dict:
+    """Train the grader's embedding net (``layers``, its initial weights) with the student's
+    ``train_triplet`` (default hyperparameters unless given) and return the loss history, the net's
+    parameters afterwards (one array per parameter, in order: the harness checks their shapes and
+    embeds its held-out data with them itself), and X and y after training."""
     _seed_everything(seed)
-    net = _mlp(X_train.shape[1], embedding_dim)
-    before = [p.detach().clone() for p in net.parameters()]
-    X = torch.tensor(X_train, dtype=torch.float32)
-    y = torch.tensor(y_train, dtype=torch.int64)
-    with _replaced(module, list(ORACLES)):
-        history = module.train_triplet(net, X, y, seed=seed, **train_kwargs)
-    net.eval()
-    with torch.no_grad():
-        embeddings = net(torch.tensor(X_test, dtype=torch.float32))
-    changed = any(not torch.equal(b, p.detach()) for b, p in zip(before, net.parameters()))
+    net = _MLP(layers)
+    X_t = torch.tensor(X, dtype=torch.float32)
+    y_t = torch.tensor(y, dtype=torch.int64)
+    history = module.train_triplet(net, X_t, y_t, seed=seed, **train_kwargs)
     return {
         "history": [_number_or_type(v) for v in history] if isinstance(history, list)
         else {"unexpected_type": _type_name(history)},
-        "embeddings": embeddings.numpy().copy(),
-        "parameters_changed": changed,
-        "X_after": X.numpy().copy(),
-        "y_after": y.numpy().copy(),
+        "parameters": [_array_or_type(p) for p in net.parameters()],
+        "X_after": X_t.numpy().copy(),
+        "y_after": y_t.numpy().copy(),
     }

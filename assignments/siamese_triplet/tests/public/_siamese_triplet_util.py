@@ -8,7 +8,8 @@ formulas are the hidden tests' oracles (``_siamese_triplet_hidden.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +22,7 @@ from autograder.toolkit import (
     assert_close,
     assert_unmodified,
     expect_array,
+    expect_probed,
     expect_scalar,
     expect_tensor,
     numerical_gradient,
@@ -194,8 +196,8 @@ def call_mining(student: Student, function: str, *args: object, grad: bool = Fal
     """A mining function or recall_at_k called with a correct ``pairwise_distances`` in place of the
     submission's (the ``call`` probe), so that only ``function`` is judged; fails if it changed an
     argument. With ``grad``: ``(result, grads)`` like ``student.grad``, otherwise the result."""
-    report = student.probe("call", function, list(args), kwargs, oracles=["pairwise_distances"], grad=grad,
-                           pick=pick, function=function)
+    report = student.probe("call", function, list(args), kwargs, grad=grad, pick=pick, function=function,
+                           substitute=["pairwise_distances"])
     assert_arguments_kept(function, args, report["args_after"])
     if report["problem"]:
         raise Mismatch(f"{function} result", report["problem"], function=function)
@@ -234,21 +236,76 @@ def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return X[train], y[train].astype(np.int64), X[test], y[test].astype(np.int64)
 
 
-def judged_embeddings(report: object, n: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The held-out embeddings of the ``train_and_embed`` probe, once train_triplet has left X and y
-    as they were."""
-    if not isinstance(report, dict) or "embeddings" not in report:
+# ---- the grader's embedding net: its layers chosen here, trained in the worker, run here ------------
+HIDDEN_LAYERS = (128, 64)  # the reference's; any student architecture trains this net as well
+
+# What train_triplet may call besides the model: correct versions replace these while it trains.
+TRAINING_RELIES_ON = ["pairwise_distances", "contrastive_loss", "triplet_loss", "batch_hard_triplet_loss",
+                      "batch_all_triplet_loss", "sample_triplets", "recall_at_k", "SiameseNet"]
+
+
+def grader_layers(input_dim: int, embedding_dim: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The initial (W (in, out), b (out,)) float32 layers of the grader's ReLU MLP, drawn as torch's
+    nn.Linear draws its own: uniform within 1 / sqrt(fan_in)."""
+    rng = np.random.default_rng(seed)
+    sizes = (input_dim, *HIDDEN_LAYERS, embedding_dim)
+    return [tuple(rng.uniform(-1, 1, shape).astype(np.float32) / np.float32(np.sqrt(fan_in))
+                  for shape in ((fan_in, fan_out), (fan_out,)))
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+
+
+def grader_embeddings(layers: Sequence[tuple[np.ndarray, np.ndarray]], X: np.ndarray) -> np.ndarray:
+    """The grader's net with ``layers`` applied to ``X``, in float64."""
+    h = np.asarray(X, dtype=np.float64)
+    for i, (w, b) in enumerate(layers):
+        h = h @ w.astype(np.float64) + b.astype(np.float64)
+        if i < len(layers) - 1:
+            h = np.maximum(h, 0.0)
+    return h
+
+
+def trained_layers(report: object, layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray,
+                   y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The grader's net after train_triplet (the ``train`` probe, started from ``layers``): its
+    parameters, one finite float32 array of each initial shape, once train_triplet has left X and
+    y as they were."""
+    if not isinstance(report, dict) or "parameters" not in report:
         raise Mismatch("training probe", "returned nothing usable", function="train_triplet")
     assert_unmodified({"X": X.astype(np.float32), "y": y.astype(np.int64)},
                       {"X": report["X_after"], "y": report["y_after"]}, function="train_triplet")
-    return expect_array(report["embeddings"], (n, None), name="held-out embeddings", function="train_triplet")
+    shapes = [a.shape for layer in layers for a in layer]
+    got = report["parameters"]
+    if not isinstance(got, list) or len(got) != len(shapes):
+        raise Mismatch("model", f"came back with {len(got) if isinstance(got, list) else 'no list of'} parameters, "
+                       f"not the {len(shapes)} of the network train_triplet was given: train that model in place, "
+                       "without adding, removing or replacing its layers", function="train_triplet")
+    arrays = [expect_array(expect_probed(value, name=f"model parameter {i}", function="train_triplet"), shape,
+                           name=f"model parameter {i} (its initial shape is {shape})", function="train_triplet")
+              for i, (value, shape) in enumerate(zip(got, shapes))]
+    return list(zip(arrays[::2], arrays[1::2]))
+
+
+@contextmanager
+def running_their_own(student: Student, others: Sequence[str]) -> Iterator[None]:
+    """Where no correct versions of ``others`` are at hand (a student's own check), a failure inside
+    says that the submission's own ran too: grading runs correct ones in their place."""
+    try:
+        yield
+    except Mismatch as failure:
+        if student.substituting:
+            raise
+        note = (f"This check also ran your own {', '.join(others)}; grading runs correct versions of those "
+                "instead, so if their tests fail too, fix them first.")
+        raise Mismatch(failure.name, failure.problem, "\n".join(filter(None, (failure.detail, note))),
+                       function=failure.function) from None
 
 
 def siamese_report(student: Student, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> dict:
-    """SiameseNet on the harness' embedding net (the ``siamese`` probe): its branches and the embedding
+    """SiameseNet on the grader's embedding net (the ``siamese`` probe): its branches and the embedding
     net's own outputs, before and after the embedding net's weights change; fails if SiameseNet
     changed its inputs."""
-    report = student.probe("siamese", x1, x2, embedding_dim=embedding_dim, function="SiameseNet")
+    layers = grader_layers(x1.shape[1], embedding_dim, seed=0)
+    report = student.probe("siamese", x1, x2, layers=layers, function="SiameseNet")
     if "unexpected_result" in report:
         raise Mismatch("SiameseNet output", f"expected a tuple (e1, e2), got {report['unexpected_result']}",
                        function="SiameseNet")

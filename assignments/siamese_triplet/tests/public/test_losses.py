@@ -20,6 +20,7 @@ from _siamese_triplet_util import (
     own_gradients,
     point_sets,
     recall_inputs,
+    running_their_own,
 )
 from hypothesis import given, settings
 
@@ -142,19 +143,20 @@ def _balanced_batch(seed: int, margin: float):
              "negative; mean of relu(hardest_pos - hardest_neg + margin) over the anchors.")
 def test_batch_hard(student):
     """batch_hard_triplet_loss on a batch of three classes of three"""
-    # Worked by hand, margin 1.8: anchors 0 to 3 have hardest (positive, negative) distances (1, 3),
-    # (1, 2), (1.5, 2), (1.5, 3.5): terms 0, 0.8, 1.3, 0; anchor 4 has no positive. The mean is 2.1 / 4.
-    loss = call_mining(student, "batch_hard_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
-    assert_close(expect_loss(loss), 2.1 / 4, name="loss", rtol=F32)
-    for seed, margin in ((0, 1.0), (1, 0.5)):
-        e, labels = _balanced_batch(seed, margin)
-        loss = expect_loss(call_mining(student, "batch_hard_triplet_loss", f32(e), ints(labels), margin=margin))
-        value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=margin,
-                                     grad=True)
-        assert_close(loss, expect_loss(value), name="loss of float32 embeddings (against float64)", rtol=F32)
-        (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
-            student, "batch_hard_triplet_loss", v, ints(y), margin=m), e)
-        assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
+    with running_their_own(student, ["pairwise_distances"]):
+        # Worked by hand, margin 1.8: anchors 0 to 3 have hardest (positive, negative) distances (1, 3),
+        # (1, 2), (1.5, 2), (1.5, 3.5): terms 0, 0.8, 1.3, 0; anchor 4 has no positive. The mean is 2.1 / 4.
+        loss = call_mining(student, "batch_hard_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
+        assert_close(expect_loss(loss), 2.1 / 4, name="loss", rtol=F32)
+        for seed, margin in ((0, 1.0), (1, 0.5)):
+            e, labels = _balanced_batch(seed, margin)
+            loss = expect_loss(call_mining(student, "batch_hard_triplet_loss", f32(e), ints(labels), margin=margin))
+            value, (grad,) = call_mining(student, "batch_hard_triplet_loss", f64(e), ints(labels), margin=margin,
+                                         grad=True)
+            assert_close(loss, expect_loss(value), name="loss of float32 embeddings (against float64)", rtol=F32)
+            (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
+                student, "batch_hard_triplet_loss", v, ints(y), margin=m), e)
+            assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
 
 
 @graded(points=5, function="batch_all_triplet_loss",
@@ -162,23 +164,24 @@ def test_batch_hard(student):
              "triplets whose term is > 1e-16; fraction_positive = that number / the number of valid triplets.")
 def test_batch_all(student):
     """batch_all_triplet_loss and fraction_positive on a batch of three classes of three"""
-    # Worked by hand, margin 1.8: of the 12 valid triplets, 3 have a positive term, (anchor, positive,
-    # negative) = (1, 0, 2): 1 - 2 + 1.8, (2, 3, 0): 1.5 - 3 + 1.8 and (2, 3, 1): 1.5 - 2 + 1.8.
-    result = call_mining(student, "batch_all_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
-    loss, fraction = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
-    assert_close(expect_loss(loss), (0.8 + 0.3 + 1.3) / 3, name="loss", rtol=F32)
-    assert_close(expect_scalar(fraction, name="fraction_positive"), 3 / 12, name="fraction_positive", rtol=1e-9)
-    for seed, margin in ((2, 1.0), (3, 0.5)):
-        e, labels = _balanced_batch(seed, margin)
-        result = call_mining(student, "batch_all_triplet_loss", f32(e), ints(labels), margin=margin)
-        loss, _ = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
-        value, (grad,) = call_mining(student, "batch_all_triplet_loss", f64(e), ints(labels), margin=margin,
-                                     grad=True, pick=0)
-        assert_close(expect_loss(loss), expect_loss(value[0]), name="loss of float32 embeddings (against float64)",
-                     rtol=F32)
-        (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
-            student, "batch_all_triplet_loss", v, ints(y), margin=m)[0], e)
-        assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
+    with running_their_own(student, ["pairwise_distances"]):
+        # Worked by hand, margin 1.8: of the 12 valid triplets, 3 have a positive term, (anchor, positive,
+        # negative) = (1, 0, 2): 1 - 2 + 1.8, (2, 3, 0): 1.5 - 3 + 1.8 and (2, 3, 1): 1.5 - 2 + 1.8.
+        result = call_mining(student, "batch_all_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
+        loss, fraction = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
+        assert_close(expect_loss(loss), (0.8 + 0.3 + 1.3) / 3, name="loss", rtol=F32)
+        assert_close(expect_scalar(fraction, name="fraction_positive"), 3 / 12, name="fraction_positive", rtol=1e-9)
+        for seed, margin in ((2, 1.0), (3, 0.5)):
+            e, labels = _balanced_batch(seed, margin)
+            result = call_mining(student, "batch_all_triplet_loss", f32(e), ints(labels), margin=margin)
+            loss, _ = expect_tuple(result, ("loss", "fraction_positive"), name="batch_all_triplet_loss result")
+            value, (grad,) = call_mining(student, "batch_all_triplet_loss", f64(e), ints(labels), margin=margin,
+                                         grad=True, pick=0)
+            assert_close(expect_loss(loss), expect_loss(value[0]), name="loss of float32 embeddings (against float64)",
+                         rtol=F32)
+            (numeric,) = own_gradients(lambda v, y=labels, m=margin: call_mining(
+                student, "batch_all_triplet_loss", v, ints(y), margin=m)[0], e)
+            assert_grad_close(expect_grad(grad, e.shape, name="dembeddings"), numeric, name="dembeddings")
 
 
 @graded(points=3, function="sample_triplets",
@@ -206,13 +209,14 @@ def test_sample_triplets_valid(student):
 @given(inputs=recall_inputs(max_k=1))
 def test_recall_at_1(student, inputs):
     """recall_at_k with k = 1"""
-    # Worked by hand: the nearest other point of 0, 1, 3, 3.5, 10 is 1, 0, 3.5, 3, 3.5: two hits of five.
-    points, classes = np.array([[0.0], [1.0], [3.0], [3.5], [10.0]]), np.array([0, 1, 1, 1, 0])
-    got = expect_scalar(call_mining(student, "recall_at_k", f32(points), ints(classes), k=1), name="recall@1")
-    assert_close(got, 0.4, name="recall@1", rtol=1e-9)
-    # Whatever the points: 1 when every label is the same, 0 when no two are (a point is not its own neighbour).
-    e, _labels, _k = inputs
-    for labels, expected in ((np.zeros(len(e), dtype=np.int64), 1.0), (np.arange(len(e)) * 3 + 1, 0.0)):
-        got = expect_scalar(call_mining(student, "recall_at_k", f32(e), ints(labels), k=1), name="recall@1")
-        assert_close(got, expected, name=f"recall@1 with {'one label' if expected else 'distinct labels'}",
-                     rtol=1e-9)
+    with running_their_own(student, ["pairwise_distances"]):
+        # Worked by hand: the nearest other point of 0, 1, 3, 3.5, 10 is 1, 0, 3.5, 3, 3.5: two hits of five.
+        points, classes = np.array([[0.0], [1.0], [3.0], [3.5], [10.0]]), np.array([0, 1, 1, 1, 0])
+        got = expect_scalar(call_mining(student, "recall_at_k", f32(points), ints(classes), k=1), name="recall@1")
+        assert_close(got, 0.4, name="recall@1", rtol=1e-9)
+        # Whatever the points: 1 when every label is the same, 0 when no two are (a point is not its own neighbour).
+        e, _labels, _k = inputs
+        for labels, expected in ((np.zeros(len(e), dtype=np.int64), 1.0), (np.arange(len(e)) * 3 + 1, 0.0)):
+            got = expect_scalar(call_mining(student, "recall_at_k", f32(e), ints(labels), k=1), name="recall@1")
+            assert_close(got, expected, name=f"recall@1 with {'one label' if expected else 'distinct labels'}",
+                         rtol=1e-9)

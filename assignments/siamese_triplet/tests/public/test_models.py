@@ -1,26 +1,42 @@
 """Public tests: the networks, and training end to end on scikit-learn's bundled 8x8 digits."""
 
 import numpy as np
-from _siamese_triplet_util import digits_split, judged_embeddings, siamese_report
-from sklearn.neighbors import NearestNeighbors
+from _siamese_triplet_util import (
+    TRAINING_RELIES_ON,
+    digits_split,
+    grader_embeddings,
+    grader_layers,
+    running_their_own,
+    siamese_report,
+    trained_layers,
+)
 
-from autograder.toolkit import Mismatch, assert_close, assert_unmodified, expect_array, expect_probed, graded
+from autograder.toolkit import (
+    Measured,
+    Mismatch,
+    assert_close,
+    assert_unmodified,
+    expect_array,
+    expect_probed,
+    expect_trained,
+    graded,
+)
 
-# recall@1 of the held-out digits with a 2-d embedding after train_triplet's defaults (20 epochs, batch
-# 128, lr 1e-3, margin 1; the probe trains its own net, of the reference's architecture), measured:
-# 0.84-0.89 with batch-all mining in 5 seeds of the reference, 0.60-0.84 for random triplets (0.69-0.81
-# without normalised embeddings) across architectures, against 0.10-0.36 untrained (90 networks) and
-# 0.11-0.15 with the loss's sign flipped. Batch-hard mining alone from a random start often collapses
-# (0.13-0.70): the instructions say so.
-RECALL_THRESHOLD = 0.55
+# Held-out 1-NN accuracy (each of 597 held-out digits takes the label of its nearest training digit)
+# in a 2-d embedding, after train_triplet's defaults (20 epochs, batch 128, lr 1e-3, margin 1) train
+# the grader's net (64-128-64-2 ReLU), measured: 0.87-0.92 for the reference (batch-all mining) and
+# 0.80-0.84 for the alternative solution (random triplets) in seeds 0-7, 0.62-0.75 for contrastive
+# training on random pairs and 0.54-0.68 for batch-hard mining alone (the instructions warn of it) in
+# seeds 0-5; 0.16-0.34 untrained (100 seeds), 0.10-0.13 with the loss's sign flipped (seeds 0-7).
+ACCURACY_THRESHOLD = 0.55
 SEEDS = (0, 1, 2)  # the contract: try further seeds, up to 3, before failing
 
 
-def _recall_at_1(e: np.ndarray, labels: np.ndarray) -> float:
-    """The fraction of points whose nearest other point (by scikit-learn) shares their label."""
-    _, nearest = NearestNeighbors(n_neighbors=2).fit(e).kneighbors(e)
-    other = np.where(nearest[:, 0] == np.arange(len(e)), nearest[:, 1], nearest[:, 0])
-    return float(np.mean(labels[other] == labels))
+def _nearest_neighbour_accuracy(train: np.ndarray, y_train: np.ndarray, test: np.ndarray,
+                                y_test: np.ndarray) -> float:
+    """The fraction of ``test`` points whose nearest ``train`` point has their label."""
+    d = ((test[:, None, :] - train[None, :, :]) ** 2).sum(-1)
+    return float(np.mean(y_train[d.argmin(1)] == y_test))
 
 
 def _embedding_output(report: object, x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -58,18 +74,21 @@ def test_siamese_branches(student):
 
 @graded(points=6, function="train_triplet", timeout=150,
         hint="Adam(model.parameters(), lr); each mini-batch: zero_grad, loss (batch-all mining or random "
-             "triplets), backward, step. Check recall_at_k on held-out embeddings yourself.")
-def test_training_reaches_recall(student):
-    """train_triplet on the digits: held-out recall@1 of a 2-d embedding"""
+             "triplets), backward, step. Train the model you are given, in place; check recall_at_k on "
+             "held-out embeddings yourself.")
+def test_training_nearest_neighbour_accuracy(student):
+    """train_triplet on the digits: held-out 1-NN accuracy of the trained 2-d embedding"""
     X_train, y_train, X_test, y_test = digits_split()
-    recalls = []
-    for seed in SEEDS:
-        report = student.probe("train_and_embed", X_train, y_train, X_test, seed=seed, embedding_dim=2,
-                               function="train_triplet")
-        e = judged_embeddings(report, len(y_test), X_train, y_train).astype(np.float64)
-        recalls.append(_recall_at_1(e, y_test))
-        if recalls[-1] >= RECALL_THRESHOLD:
-            return
-    raise AssertionError(
-        f"held-out recall@1 after train_triplet was {', '.join(f'{r:.3f}' for r in recalls)} with seeds "
-        f"{SEEDS}; at least {RECALL_THRESHOLD} is needed once (an untrained network gets about 0.25)")
+
+    def measure(seed: int) -> Measured:
+        layers = grader_layers(X_train.shape[1], 2, seed)
+        report = student.probe("train", layers, X_train, y_train, seed=seed, function="train_triplet",
+                               substitute=TRAINING_RELIES_ON)
+        trained = trained_layers(report, layers, X_train, y_train)
+        accuracy = _nearest_neighbour_accuracy(grader_embeddings(trained, X_train), y_train,
+                                               grader_embeddings(trained, X_test), y_test)
+        return Measured(accuracy, f"accuracy {accuracy:.3f}")
+
+    with running_their_own(student, TRAINING_RELIES_ON):
+        expect_trained(measure, seeds=SEEDS, threshold=ACCURACY_THRESHOLD,
+                       quantity="held-out 1-NN accuracy (untrained: about 0.23)", function="train_triplet")
