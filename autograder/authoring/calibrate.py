@@ -287,7 +287,9 @@ def assess(test: dict) -> dict:
     if problems:  # the ranges of other numbers of seeds, only to say what would fix it
         ranges = {seeds: _thresholds(correct, broken, seeds, sign) if seeds != k else meeting
                   for seeds in range(1, MOST_SEEDS + 1)}
-        problems += _fixes(ranges, k, correct)
+        too_few = any(len(r) < MIN_RUNS for r in correct.values()) or any(
+            len(r) < MIN_MUTANT_RUNS for r in broken.values())
+        problems += _fixes(ranges, k, correct, too_few)
     return {"ok": not problems, "problems": problems, "correct": figures_correct, "mutants": figures_broken,
             "thresholds_meeting_both": meeting, "slowest_run_seconds": slowest}
 
@@ -313,7 +315,7 @@ def _thresholds(correct: dict[str, list], broken: dict[str, list], seeds: int, s
     return sorted([round(sign * lowest, 6), round(sign * highest, 6)])
 
 
-def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, list]) -> list[str]:
+def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, list], too_few: bool) -> list[str]:
     """What would make the test meet both bounds: another threshold, other seeds, more runs, or a redesign."""
     fixes = []
     if ranges.get(k):
@@ -326,7 +328,10 @@ def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, lis
     if unbounded:
         fixes.append(f"more runs tighten a count (Clopper-Pearson) bound: {st.runs_for(FALSE_FAIL, k)} runs "
                      f"without a failure meet {FALSE_FAIL:g} with {k} seeds ({', '.join(unbounded)})")
-    if not ranges.get(k) and not others:
+    if too_few:
+        fixes.append(f"calibrate with at least {MIN_RUNS} runs of each correct solution and {MIN_MUTANT_RUNS} of each "
+                     "bug before judging the test: fewer bound nothing tightly")
+    elif not ranges.get(k) and not others:
         fixes.append("no threshold meets both with up to "
                      f"{MOST_SEEDS} seeds: redesign the test (a longer run, a better measurement)")
     return fixes
