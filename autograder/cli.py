@@ -147,6 +147,59 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autograder.authoring.calibrate import CalibrationError, NothingToCalibrate, calibrate
+
+    status = 0
+    for name in args.labs or list_labs():
+        lab = find_lab(name)
+        columns = (TextColumn(f"calibrate {lab.name}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"), TimeElapsedColumn())
+        try:
+            with Progress(*columns, console=progress_console, transient=True) as progress:
+                task = progress.add_task("finding the training tests", total=None)
+
+                def advance(done: int, total: int, label: str, task: int = task) -> None:
+                    progress.update(task, completed=done, total=total, description=f"last: {label}")
+
+                data = calibrate(lab, runs=args.runs, mutant_runs=args.mutant_runs, budget=args.budget, jobs=args.jobs,
+                                 on_progress=advance)
+        except NothingToCalibrate as exc:
+            if args.labs:  # named: a mistake; every lab: most labs have no training test
+                _error(str(exc))
+                status = max(status, 2)
+            continue
+        except (CalibrationError, SandboxUnavailable) as exc:
+            _error(str(exc))
+            status = max(status, 2)
+            continue
+        console.rule(f"calibrate {lab.name} ({args.budget} budget)")
+        if not _print_calibration(data):
+            status = max(status, 1)
+        console.print(f"wrote {lab.calibration}")
+    return status
+
+
+def _print_calibration(data: dict) -> bool:
+    """Each training test's bounds, and what falls short; whether every bound is met."""
+    for nodeid, test in data["tests"].items():
+        found = test["assessment"]
+        mark = "[green]ok[/green]  " if found["ok"] else "[red]FAIL[/red]"
+        goal = f"{'>=' if test['above'] else '<='} {test['threshold']:g}"
+        console.print(f"{mark} {nodeid}: {test['quantity']} {goal}, {len(test['seeds'])} seeds; thresholds "
+                      f"meeting both: {found['thresholds_meeting_both'] or 'none'}", highlight=False)
+        for who, figure in {**found["correct"], **found["mutants"]}.items():
+            what = (f"fails <= {figure['false_fail_upper']:.2g}" if "false_fail_upper" in figure
+                    else f"passes <= {figure['false_pass_upper']:.2g}")
+            console.print(f"      {who}: {what} ({figure['wrong']} of {figure['runs']} runs on the wrong side, "
+                          f"{figure['method']})", highlight=False, markup=False)
+        for problem in found["problems"]:
+            console.print(f"      {problem}", style="red", highlight=False, markup=False)
+    return all(test["assessment"]["ok"] for test in data["tests"].values())
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     from autograder.authoring.templates import template_for
 
@@ -276,6 +329,18 @@ def build_parser(student: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--write-signatures", action="store_true",
                    help="(re)write each lab's signatures.json (its mutants' failures) from this run")
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("calibrate", help="measure the training tests' runs; write each lab's calibration.json")
+    p.add_argument("labs", nargs="*", help="the labs to calibrate (default: every lab; those without a training "
+                                          "test say so)")
+    p.add_argument("--runs", type=int, help="runs of the reference and of each alternative solution (default: the "
+                                            "fewest validate accepts)")
+    p.add_argument("--mutant-runs", type=int, help="runs of each buggy variant a training test targets (default: "
+                                                   "the fewest validate accepts)")
+    p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes (under the gradescope "
+                                                       "budget each needs half a CPU: at most twice the cores)")
+    _add_budget_option(p)
+    p.set_defaults(run=cmd_calibrate)
 
     p = sub.add_parser("templates", help="regenerate student templates from the references")
     p.add_argument("labs", nargs="*", help="the labs whose templates to write (default: every lab)")

@@ -20,23 +20,23 @@ from autograder.labs import Lab
 _CACHES = {"__pycache__", ".pytest_cache", ".hypothesis"}
 
 
-def _digest(files: list[Path], root: Path) -> str:
+def digest(files: list[Path], root: Path) -> str:
     h = hashlib.sha256()
     for path in files:
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not _CACHES & set(p.parts)) if folder.is_dir() else []
 
 
 def sources(lab: Lab) -> dict[str, str]:
     """The SHA-256 of what the signatures depend on: the tests (public and hidden), the reference, the mutants."""
     return {
-        "tests": _digest([*_files(lab.public_tests), *_files(lab.hidden_tests)], lab.directory),
-        "reference": _digest([lab.reference], lab.reference.parent),
-        "mutants": _digest(mutant_files(lab), lab.mutants),
+        "tests": digest([*files(lab.public_tests), *files(lab.hidden_tests)], lab.directory),
+        "reference": digest([lab.reference], lab.reference.parent),
+        "mutants": digest(mutant_files(lab), lab.mutants),
     }
 
 

@@ -111,6 +111,13 @@ def _judge(lab: Lab, done: dict[tuple[str, str], GradeReport], runs: int, write_
                for r in reference[1:])
     add(Check(f"{len(reference)} runs give identical results", same, ", ".join(f"{r.score:g}" for r in reference)))
 
+    if any(t.trained is not None for t in first.tests):
+        # Imported only here: the statistics (scipy) are for the labs that train.
+        from autograder.authoring.calibrate import check as check_calibration
+
+        ok, detail = check_calibration(lab, first)
+        add(Check("calibration.json is fresh and every training test meets its bounds", ok, detail))
+
     template = done[(lab.name, "template")]
     crashed = [f"{t.nodeid}: [{t.kind or 'passed'}] {_first_line(t.message)}" for t in template.tests
                if t.passed or not t.kind.submission_unfinished]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograder.failures import Kind
+from autograder.toolkit.training import Trained
 
 
 @dataclass
@@ -19,6 +20,7 @@ class TestOutcome:
     kind: Kind | None = None  # why the points were lost; None when passed
     output: str = ""
     duration: float = 0.0
+    trained: Trained | None = None  # the test's expect_trained: its threshold, seeds and measured runs
 
     @property
     def score(self) -> float:

@@ -29,11 +29,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from autograder.failures import ImportFailure, Kind
-from autograder.grading import misconceptions
+from autograder.grading import calibrated, misconceptions
 from autograder.grading.outcomes import GradeReport, TestOutcome
 from autograder.grading.plugin import GradingPlugin, blank_outcome
 from autograder.grading.results import check_schema, error_results, to_results
-from autograder.grading.selection import FunctionSelection
+from autograder.grading.selection import FunctionSelection, TestSelection
 from autograder.grading.static_scan import forbidden_imports
 from autograder.grading.submission import SubmissionError, prepare_module
 from autograder.labs import Lab
@@ -73,6 +73,11 @@ class GradingOptions:
     failure signatures; a stopped grading names no known mistake)."""
     protect: tuple[Path, ...] = ()
     """Paths the worker must not see besides the lab's private ones (results, other students' work)."""
+    tests: tuple[str, ...] = ()
+    """Only these tests (node ids, ``tests/hidden/test_x.py::test_y``); with ``functions``, those of both."""
+    calibration_seeds: tuple[int, ...] = ()
+    """A calibration run (``dlgrade calibrate``): each ``expect_trained`` measures these seeds and records them in
+    its outcome's ``trained`` instead of judging its own seeds."""
 
 
 SEED_SECRET = ".seed_secret"
@@ -154,7 +159,8 @@ def run(g: Grading) -> None:
     if g.refused is not None:
         runner.import_error = g.refused
     budget = options.budget if options.budget is not None else lab.limits.total_timeout
-    g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of(lab))
+    g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of(lab),
+                             calibration_seeds=options.calibration_seeds, calibrated=calibrated.ranges(lab))
     try:
         _pytest(lab, options, g.workdir, [g.plugin], extra=["-x"] if options.stop_early else [])
     finally:
@@ -184,7 +190,7 @@ def results(g: Grading) -> None:
 
 def _ran_every_test(options: GradingOptions) -> bool:
     """A signature is of a full grading: a partial one's failures would match the wrong mistake."""
-    return options.hidden and not options.functions and not options.stop_early
+    return options.hidden and not options.functions and not options.tests and not options.stop_early
 
 
 STEPS: tuple[Step, ...] = (prepare, scan, run, judge, results)
@@ -258,6 +264,8 @@ def _pytest(lab: Lab, options: GradingOptions, workdir: Path, plugins: list[obje
             "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--tb=no", "--no-header", "-W", "ignore", *extra]
     if options.functions:
         plugins = [*plugins, FunctionSelection(options.functions)]
+    if options.tests:
+        plugins = [*plugins, TestSelection(options.tests)]
     # ``@settings`` takes the profile in force when a test module is imported: load it first, every
     # time (an enclosing pytest session, such as the project's own tests, may have loaded another).
     settings.load_profile(HYPOTHESIS_PROFILE)

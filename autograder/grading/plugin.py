@@ -21,6 +21,7 @@ from autograder.labs import Lab
 from autograder.sandbox.runner import SubmissionRunner
 from autograder.toolkit.marks import MARK
 from autograder.toolkit.remote import Student
+from autograder.toolkit.training import TrainingContext, context
 
 
 class LabTestError(Exception):
@@ -29,8 +30,11 @@ class LabTestError(Exception):
 
 class GradingPlugin:
     def __init__(self, lab: Lab, runner: SubmissionRunner, *, started: float, budget: float,
-                 seed_of: Callable[[str], int]) -> None:
+                 seed_of: Callable[[str], int], calibration_seeds: tuple[int, ...] = (),
+                 calibrated: dict[str, str] | None = None) -> None:
         self.lab, self.runner, self.seed_of = lab, runner, seed_of
+        self.calibration_seeds, self.calibrated = calibration_seeds, calibrated or {}
+        self._training: dict[str, TrainingContext] = {}
         self.budget, self.budget_end = budget, started + budget
         self.ran: list[_Ran] = []
         self.collect_errors: list[str] = []
@@ -65,9 +69,20 @@ class GradingPlugin:
         now = time.monotonic()
         self._started[item.nodeid] = now
         self.runner.take_output()
-        self.runner.begin_test(seed=self.seed_of(item.nodeid), limit=time_limit(self.lab, item))
+        # A calibration run measures several seeds where the test measures one at a time: each gets the test's time.
+        runs = max(1, len(self.calibration_seeds))
+        self.runner.begin_test(seed=self.seed_of(item.nodeid), limit=time_limit(self.lab, item) * runs)
         if now >= self.budget_end:
             self.runner.poison(BudgetExhausted(self.budget))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        # What expect_trained needs to know about this test (a calibration run? calibrated ranges?), and
+        # where it records its runs.
+        ctx = TrainingContext(self.calibration_seeds, self.calibrated.get(item.nodeid, ""), time_limit(self.lab, item))
+        self._training[item.nodeid] = ctx
+        with context(ctx):
+            return (yield)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -87,6 +102,8 @@ class GradingPlugin:
         outcome = blank_outcome(self.lab, ran.item)
         outcome.passed = ran.report.passed
         outcome.output, outcome.duration = ran.output, ran.duration
+        training = self._training.get(ran.item.nodeid)
+        outcome.trained = training.trained if training is not None else None
         if ran.report.skipped:
             outcome.passed, outcome.kind = False, Kind.CHECK
             outcome.message = "skipped: " + str(ran.report.longrepr)

@@ -100,6 +100,11 @@ class Lab:
         return self.directory / "signatures.json"
 
     @property
+    def calibration(self) -> Path:
+        """The measured distributions of the training tests (``dlgrade calibrate``): names the hidden tests."""
+        return self.directory / "calibration.json"
+
+    @property
     def instructions(self) -> Path:
         return self.directory / "instructions.md"
 
@@ -123,10 +128,11 @@ class Lab:
     @property
     def private_paths(self) -> tuple[Path, ...]:
         """What no student and no worker may read: the hidden tests, the buggy variants, their
-        signatures, the reference.
+        signatures, the calibration, the reference.
 
-        The grader's package carries the hidden tests and the signatures (and only those of these)."""
-        return (self.hidden_tests, self.mutants, self.signatures, self.reference.parent)
+        The grader's package carries the hidden tests, the signatures and the calibration (and only those of
+        these)."""
+        return (self.hidden_tests, self.mutants, self.signatures, self.calibration, self.reference.parent)
 
     @property
     def reference(self) -> Path:

@@ -65,7 +65,7 @@ def package_files(prefix: str) -> dict[str, Path]:
 def lab_files(lab: Lab, prefix: str, hidden: bool) -> dict[str, Path]:
     """The lab's folder under ``prefix``, without what is private to the authors (and to the grader
     when ``hidden`` is false): what ``Lab.private_paths`` names."""
-    shipped = {lab.hidden_tests, lab.signatures} if hidden else set()
+    shipped = {lab.hidden_tests, lab.signatures, lab.calibration} if hidden else set()
     exclude = [p.relative_to(lab.directory) for p in lab.private_paths
                if p not in shipped and p.is_relative_to(lab.directory)]
     return tree(lab.directory, prefix, exclude=exclude)

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from autograder.files import write_atomic
+from autograder.grading.calibrated import figures
 from autograder.labs import LabError, find_lab
 from autograder.reports.class_stats import LabStats, load_batches
 from autograder.reports.similarity import SimilarPair, similar_pairs, submission_sources
@@ -102,8 +103,8 @@ def _lab_section(stats: LabStats, similar: list[SimilarPair] | str) -> str:
         parts.append(histogram(f"{stats.lab}: score distribution ({len(stats.students)} students)",
                                list(stats.scores.values()), stats.max_score, "score",
                                bins=min(20, max(5, len(stats.students)))))
-    parts += [_functions(stats), _misconceptions(stats), _worst_tests(stats), _similar(similar), _students(stats),
-              "</section>"]
+    parts += [_functions(stats), _misconceptions(stats), _worst_tests(stats), _calibration(stats), _similar(similar),
+              _students(stats), "</section>"]
     return "\n".join(p for p in parts if p)
 
 
@@ -157,6 +158,23 @@ def _worst_tests(stats: LabStats) -> str:
         for t in worst)
     return ("<h3>Tests the class fails most</h3><table><tr><th>test</th><th>points</th><th>failed</th>"
             f"<th>of those who attempted it</th><th>not attempted</th><th>how</th></tr>{rows}</table>")
+
+
+def _calibration(stats: LabStats) -> str:
+    """The training tests' calibrated error rates (``dlgrade calibrate``): how far their verdicts can be trusted."""
+    try:
+        found = figures(find_lab(stats.lab))
+    except LabError:
+        return ""
+    if not found:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(f.nodeid)}</td><td class=\"num\">{f.threshold:g}</td><td class=\"num\">{f.seeds}</td>"
+        f"<td class=\"num\">{f.false_fail:.2g}</td><td class=\"num\">{f.false_pass:.2g}</td>"
+        f"<td>{html.escape(f.ranges)}</td><td>{'met' if f.ok else 'NOT met'}</td></tr>" for f in found)
+    return ("<h3>Training tests, as calibrated</h3><table><tr><th>test</th><th>threshold</th><th>seeds</th>"
+            "<th>a correct solution fails, at most</th><th>a targeted bug passes, at most</th><th>measured</th>"
+            f"<th>bounds</th></tr>{rows}</table>")
 
 
 def _similar(similar: list[SimilarPair] | str) -> str:

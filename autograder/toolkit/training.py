@@ -4,12 +4,21 @@ A training run is random; its test measures one number per run (held-out recall,
 the best rolling return), in the harness, on what the worker handed back, and passes as soon as
 one seed's run reaches the threshold. The numbers of the runs that fell short go into the
 failure, so that a student sees how far off the training was.
+
+Grading tells ``expect_trained`` about the test that is running through a ``TrainingContext``
+(``context``): every call is recorded there, with its runs, for the report; in a calibration run
+(``dlgrade calibrate``) the context names the seeds to measure instead of the test's own, and
+``expect_trained`` records them all without judging. Outside grading (a test of the toolkit) there
+is no context and it only judges.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from autograder.toolkit.compare import Mismatch
 
@@ -24,6 +33,56 @@ class Measured:
     """What a person reads about the run ("6 of 8 modes, 41% high quality"); the value when empty."""
 
 
+@dataclass(frozen=True)
+class Run:
+    """One seed's run as recorded: ``value`` None when it ended before a measurement (an error, a timeout)."""
+
+    seed: int
+    value: float | None
+    detail: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Trained:
+    """One test's call of ``expect_trained``: its verdict's parameters and the runs it made."""
+
+    quantity: str
+    function: str
+    threshold: float
+    above: bool
+    seeds: tuple[int, ...]
+    runs: tuple[Run, ...]
+    limit: float | None
+    """The test's time limit in seconds, when grading said: every seed's run must fit in it."""
+
+
+@dataclass
+class TrainingContext:
+    """What grading tells ``expect_trained`` about the running test, and where the call is recorded."""
+
+    calibration_seeds: tuple[int, ...] = ()
+    """A calibration run: measure these seeds, record them, do not judge. Empty: judge."""
+    calibrated: str = ""
+    """What correct and broken solutions measured in calibration, said when the test fails."""
+    limit: float | None = None
+    """The test's time limit in seconds."""
+    trained: Trained | None = field(default=None, init=False)
+
+
+_context: ContextVar[TrainingContext | None] = ContextVar("dlgrade_training", default=None)
+
+
+@contextlib.contextmanager
+def context(ctx: TrainingContext) -> Iterator[TrainingContext]:
+    """``ctx`` for the calls of ``expect_trained`` inside the block (grading sets one per test)."""
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
 def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], threshold: float,
                    quantity: str, function: str, above: bool = True) -> Measured:
     """``measure(seed)`` for each of ``seeds`` in turn until a run reaches ``threshold`` (at least
@@ -31,12 +90,48 @@ def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], 
     ``function`` that lists every run's."""
     if not seeds:
         raise ValueError("expect_trained needs at least one seed")
-    runs: list[str] = []
+    ctx = _context.get()
+    if ctx is not None and ctx.trained is not None:
+        raise ValueError("one expect_trained per test: its runs are recorded, and calibrated, by the test")
+    runs: list[Run] = []
+
+    def record() -> None:
+        if ctx is not None:
+            ctx.trained = Trained(quantity, function, float(threshold), above, tuple(seeds), tuple(runs), ctx.limit)
+
+    if ctx is not None and ctx.calibration_seeds:
+        return _calibrate(measure, ctx.calibration_seeds, runs, record)
     for seed in seeds:
-        run = measure(seed)
+        started = time.monotonic()
+        try:
+            run = measure(seed)
+        except BaseException:
+            runs.append(Run(seed, None, "no measurement", time.monotonic() - started))
+            record()
+            raise
+        runs.append(Run(seed, float(run.value), run.detail, time.monotonic() - started))
         if (run.value >= threshold) if above else (run.value <= threshold):
+            record()
             return run
-        runs.append(f"seed {seed}: {run.detail or f'{run.value:.4g}'}")
+    record()
     goal = f"{'at least' if above else 'at most'} {threshold:g}"
-    raise Mismatch(quantity, f"stayed short of {goal} in each of {len(seeds)} training runs", "; ".join(runs),
+    shown = "; ".join(f"seed {r.seed}: {r.detail or f'{r.value:.4g}'}" for r in runs)
+    calibrated = f"\n{ctx.calibrated}" if ctx is not None and ctx.calibrated else ""
+    raise Mismatch(quantity, f"stayed short of {goal} in each of {len(seeds)} training runs", shown + calibrated,
                    function=function)
+
+
+def _calibrate(measure: Callable[[int], Measured], seeds: Sequence[int], runs: list[Run],
+               record: Callable[[], None]) -> Measured:
+    """Every one of ``seeds`` measured and recorded, none judged; a run that breaks is a run without a value."""
+    last = Measured(float("nan"), "no run measured")
+    for seed in seeds:
+        started = time.monotonic()
+        try:
+            last = measure(seed)
+        except Exception as exc:  # the submission's failure or a timeout: this run has no measurement
+            runs.append(Run(seed, None, f"{type(exc).__name__}: {str(exc)[:200]}", time.monotonic() - started))
+            continue
+        runs.append(Run(seed, float(last.value), last.detail, time.monotonic() - started))
+    record()
+    return last
