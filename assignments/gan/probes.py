@@ -6,21 +6,18 @@ The networks handed to the submission are the grader's own small tanh MLPs with 
 by the harness, so that the harness can recompute every loss, gradient and update independently.
 They record every call (inputs, outputs and the parameters of both nets at that moment), and the
 optimizers record the parameters after each step, so that the harness can tell which phase of a
-training step changed what.
+training step changed what. train_gan builds its own networks: during a grading the module's
+Generator and Discriminator are the grader's (substituted by the test), and the harness receives
+the trained generator's parameters, never its samples.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
-
-from autograder.worker.substitute import replaced
 
 
 def _type_name(value: Any) -> str:
@@ -147,48 +144,11 @@ def gradient_penalty_trace(module, layers: list, real: np.ndarray, fake: np.ndar
 # ---------------------------------------------------------------------------------------------
 
 
-def _reference_losses() -> dict:
-    """Correct losses, put in place of the submission's own while gan_train_step runs, so that its
-    tests judge the training step alone (the losses have tests of their own)."""
-
-    def bce(x, t):
-        return F.binary_cross_entropy_with_logits(x, t)
-
-    def d_loss(real, fake):
-        return bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
-
-    def g_loss(fake):
-        return bce(fake, torch.ones_like(fake))
-
-    def ls_d(real, fake):
-        return 0.5 * ((real - 1.0) ** 2).mean() + 0.5 * (fake**2).mean()
-
-    def ls_g(fake):
-        return 0.5 * ((fake - 1.0) ** 2).mean()
-
-    return {
-        "bce_loss": bce,
-        "discriminator_loss": d_loss,
-        "generator_loss": g_loss,
-        "ls_discriminator_loss": ls_d,
-        "ls_generator_loss": ls_g,
-    }
-
-
-def _replaced(module: Any, names: Sequence[str]):
-    """The correct losses ``names`` in place of the submission's own for the duration."""
-    oracles = _reference_losses()
-    return replaced(module, {name: oracles[name] for name in names})
-
-
-def loss_with_oracles(module, name: str, args: list, oracles: Sequence[str]) -> dict:
-    """The loss ``name`` on ``args`` with correct ``oracles`` (e.g. bce_loss) in place of the
-    submission's own, so that a loss built on another is judged alone. Returns {"value", "grads"
-    (one per argument that requires grad, None where unused), "args_after", "problem" (why no
-    gradient could be taken, or "")}."""
+def loss_with_grads(module, name: str, args: list) -> dict:
+    """The loss ``name`` on ``args``. Returns {"value", "grads" (one per argument that requires
+    grad, None where unused), "args_after", "problem" (why no gradient could be taken, or "")}."""
     leaves = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
-    with _replaced(module, oracles):
-        value = getattr(module, name)(*args)
+    value = getattr(module, name)(*args)
     out = {"value": value, "grads": None, "args_after": args, "problem": ""}
     if not isinstance(value, torch.Tensor):
         out["problem"] = f"expected a torch tensor, got a {_type_name(value)}"
@@ -200,11 +160,9 @@ def loss_with_oracles(module, name: str, args: list, oracles: Sequence[str]) -> 
     return out
 
 
-def losses_with_oracles(module, name: str, calls: list, oracles: Sequence[str]) -> list:
-    """The values of the loss ``name`` on each argument list of ``calls`` (no gradients), with
-    ``oracles`` in place as in ``loss_with_oracles``."""
-    with _replaced(module, oracles):
-        return [getattr(module, name)(*args) for args in calls]
+def loss_values(module, name: str, calls: list) -> list:
+    """The values of the loss ``name`` on each argument list of ``calls`` (no gradients)."""
+    return [getattr(module, name)(*args) for args in calls]
 
 
 def train_step_trace(
@@ -251,23 +209,22 @@ def train_step_trace(
     real_t = torch.tensor(real, dtype=torch.float32)
 
     out_calls = []
-    with _replaced(module, list(_reference_losses())):
-        for _ in range(calls):
-            events.clear()
-            start = {"G": _params(G), "D": _params(D)}
-            result = module.gan_train_step(G, D, G_opt, D_opt, real_t, noise_dim, loss=loss)
-            if isinstance(result, (tuple, list)):
-                result = [_plain_number(r) for r in result]
-            else:
-                result = {"unexpected_type": _type_name(result)}
-            out_calls.append(
-                {
-                    "start": start,
-                    "end": {"G": _params(G), "D": _params(D)},
-                    "result": result,
-                    "events": list(events),
-                }
-            )
+    for _ in range(calls):
+        events.clear()
+        start = {"G": _params(G), "D": _params(D)}
+        result = module.gan_train_step(G, D, G_opt, D_opt, real_t, noise_dim, loss=loss)
+        if isinstance(result, (tuple, list)):
+            result = [_plain_number(r) for r in result]
+        else:
+            result = {"unexpected_type": _type_name(result)}
+        out_calls.append(
+            {
+                "start": start,
+                "end": {"G": _params(G), "D": _params(D)},
+                "result": result,
+                "events": list(events),
+            }
+        )
     return {"calls": out_calls, "real_after": real_t.numpy().copy()}
 
 
@@ -276,33 +233,38 @@ def train_step_trace(
 # ---------------------------------------------------------------------------------------------
 
 
-def train_and_sample(
+def trained_generator(
     module,
     real: np.ndarray,
     steps: int,
     batch_size: int,
     noise_dim: int,
     seed: int,
-    n_samples: int,
-    noise_seed: int,
+    z: np.ndarray | None,
 ) -> dict:
-    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed), correct losses in place
-    of the submission's, puts the returned generator in eval mode and draws n_samples samples from
-    uniform noise in [-1, 1) (the grader's own noise, from noise_seed). Returns {"samples" or
-    "unexpected_type", "seconds", "real_after" (real_data after training)}."""
+    """Trains with train_gan(real, steps, batch_size, noise_dim, seed=seed) and returns
+    {"returned" (the type name of what it returned), "real_after" (real_data after training)} and:
+
+    - without ``z`` (a grading: Generator is the grader's network, which the harness runs itself),
+      "is_generator": whether train_gan returned an instance of the Generator class the module had
+      when it was called, and "parameters": that generator's parameters in order, as arrays;
+    - with ``z`` (a student's own check, where their own networks train): "samples", the returned
+      generator's output on ``z`` in eval mode.
+    """
+    generator_class = getattr(module, "Generator", None)
     real_t = torch.tensor(real, dtype=torch.float32)
-    start = time.perf_counter()
-    with _replaced(module, list(_reference_losses())):
-        G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
-    seconds = time.perf_counter() - start
-    if not isinstance(G, nn.Module):
-        return {"samples": {"unexpected_type": _type_name(G)}, "seconds": seconds, "real_after": real_t.numpy()}
-    G.eval()
-    generator = torch.Generator().manual_seed(noise_seed)
-    z = 2.0 * torch.rand(n_samples, noise_dim, generator=generator) - 1.0
-    with torch.no_grad():
-        samples = G(z)
-    return {"samples": _tensor_or_type(samples), "seconds": seconds, "real_after": real_t.numpy()}
+    G = module.train_gan(real_t, steps=steps, batch_size=batch_size, noise_dim=noise_dim, seed=seed)
+    out: dict[str, Any] = {"returned": _type_name(G), "real_after": real_t.numpy().copy()}
+    if z is None:
+        out["is_generator"] = generator_class is not None and type(G) is generator_class
+        out["parameters"] = _params(G) if out["is_generator"] else []
+    elif isinstance(G, nn.Module):
+        G.eval()
+        with torch.no_grad():
+            out["samples"] = _tensor_or_type(G(torch.tensor(z, dtype=torch.float32)))
+    else:
+        out["samples"] = {"unexpected_type": out["returned"]}
+    return out
 
 
 def train_gan_optimizers(module, real: np.ndarray, steps: int, batch_size: int, lr: float, seed: int) -> list:
@@ -324,9 +286,7 @@ def train_gan_optimizers(module, real: np.ndarray, steps: int, batch_size: int, 
     if own is original:
         module.Adam = RecordingAdam
     try:
-        with _replaced(module, list(_reference_losses())):
-            module.train_gan(torch.tensor(real, dtype=torch.float32), steps=steps, batch_size=batch_size,
-                             lr=lr, seed=seed)
+        module.train_gan(torch.tensor(real, dtype=torch.float32), steps=steps, batch_size=batch_size, lr=lr, seed=seed)
     finally:
         torch.optim.Adam = original
         if own is original:
