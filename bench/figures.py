@@ -73,4 +73,4 @@ def summary(figures: list[Figure]) -> str:
     judged = [f for f in figures if f.met is not None]
     missed = [f for f in judged if not f.met]
     line = f"{len(judged) - len(missed)} of {len(judged)} goals met"
-    return line + ("; missed: " + "; ".join(f"{f.what} ({f.verdict()})" for f in missed) if missed else "")
+    return line + ("; missed: " + "; ".join(f"{f.what.strip()} ({f.verdict()})" for f in missed) if missed else "")
