@@ -53,23 +53,29 @@ def time_batch(submissions: Path, out: Path, jobs: int, public: bool) -> float:
     return time.perf_counter() - started
 
 
-def time_otter(package: Path, paths: list[Path], out: Path) -> tuple[float, dict[str, float]]:
+def otter_cli() -> str:
     otter = shutil.which("otter", path=str(Path(sys.executable).parent))
     if otter is None:
         raise SystemExit("otter-grader is missing: run `make setup` (it installs dlgrade's `otter` extra)")
-    totals = {}
+    return otter
+
+
+def otter_once(package: Path, submission: Path, folder: Path) -> float:
+    """``otter run`` of ``package`` on ``submission`` in ``folder``: its total score (NaN: Otter wrote nothing)."""
+    folder.mkdir(parents=True)
+    shutil.copy(submission, folder / "backprop.py")
+    subprocess.run([otter_cli(), "run", "-a", str(package), "-o", str(folder), "--no-logo", "backprop.py"],
+                   cwd=folder, capture_output=True)
+    try:
+        tests = json.loads((folder / "results.json").read_text())["tests"]
+        return sum(t.get("score") or 0 for t in tests)
+    except (OSError, ValueError, KeyError):
+        return float("nan")
+
+
+def time_otter(package: Path, paths: list[Path], out: Path) -> tuple[float, dict[str, float]]:
     started = time.perf_counter()
-    for path in paths:
-        folder = out / path.stem
-        folder.mkdir(parents=True)
-        shutil.copy(path, folder / "backprop.py")
-        subprocess.run([otter, "run", "-a", str(package), "-o", str(folder), "--no-logo", "backprop.py"],
-                       cwd=folder, capture_output=True)
-        try:
-            tests = json.loads((folder / "results.json").read_text())["tests"]
-            totals[path.stem] = sum(t.get("score") or 0 for t in tests)
-        except (OSError, ValueError, KeyError):
-            totals[path.stem] = float("nan")
+    totals = {path.stem: otter_once(package, path, out / path.stem) for path in paths}
     return time.perf_counter() - started, totals
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.failures import Kind
+from autograder.failures import ImportFailure, Kind
 from autograder.grading.pipeline import GradingOptions, collect, grade
 from autograder.labs.spec import Lab
+from autograder.sandbox.client import WorkerClient, WorkerSpec
 from tests.conftest import tiny_lab
 
 TESTS = '''
@@ -91,3 +92,34 @@ def test_an_exhausted_budget_fails_the_remaining_tests(tiny):
     later = [t for t in report.tests if t.function != "spin"]
     assert later and all(t.kind is Kind.TIMEOUT and "0.5 s time budget" in t.message for t in later), \
         [(t.function, t.kind, t.message) for t in later]
+
+
+def test_a_prestarted_worker_outlives_the_thread_that_loaded_it(tiny):
+    """prestart imports in a background thread; the worker dies with the thread that started it
+    (PR_SET_PDEATHSIG), so it must be started from the harness's own."""
+    lab, path = tiny
+    client = WorkerClient(WorkerSpec(submission=path.resolve(), module=lab.module, limits=lab.limits))
+    client.prestart()
+    try:
+        client._starting.join()
+        time.sleep(0.2)  # a worker killed with the loading thread would be dead by now
+        client.begin_test(seed=0, limit=30)
+        assert client.request({"op": "has", "name": "double"}, None) is True
+        assert client.starts == 1
+    finally:
+        client.stop()
+
+
+def test_a_prestarted_import_error_is_met_by_the_first_request(tiny, tmp_path):
+    lab, _ = tiny
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise ValueError('at import')\n")
+    client = WorkerClient(WorkerSpec(submission=broken.resolve(), module=lab.module, limits=lab.limits))
+    client.prestart()
+    try:
+        client.begin_test(seed=0, limit=30)
+        with pytest.raises(ImportFailure, match="at import"):
+            client.request({"op": "has", "name": "double"}, None)
+        assert client.starts == 1
+    finally:
+        client.stop()

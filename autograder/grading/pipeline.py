@@ -158,6 +158,7 @@ def run(g: Grading) -> None:
     g.report.extra["sandbox"] = runner.sandbox_report()
     if g.refused is not None:
         runner.import_error = g.refused
+    runner.prestart()  # the worker starts while pytest collects the tests
     budget = options.budget if options.budget is not None else lab.limits.total_timeout
     g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of(lab),
                              calibration_seeds=options.calibration_seeds, calibrated=calibrated.ranges(lab))

@@ -103,6 +103,9 @@ class WorkerClient:
         self._tmp_before: dict | None = None
         self._memory: memory.MemoryGuard | None = None
         self.memory_peak_mb = 0.0  # the most any of its workers held (resident, whole tree)
+        self._starting: threading.Thread | None = None  # prestart's, until a request or stop has waited for it
+        self._start_failure: BaseException | None = None
+        self._load_request: dict = {}  # what the worker _spawn started is to import
 
     def sandbox_report(self) -> dict:
         """What results.json says about the isolation (``extra_data["sandbox"]``)."""
@@ -122,7 +125,40 @@ class WorkerClient:
         self.poisoned = failure
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def prestart(self) -> None:
+        """Start the worker now and let it import the submission in the background, while the harness
+        collects its tests: the first request waits for it, and meets its failures (an import error,
+        no sandbox) exactly as if it had started the worker itself. The process is started from this
+        thread: the worker dies with the thread that started it (``PR_SET_PDEATHSIG``)."""
+        if self.proc is not None or self._starting is not None or self.import_error is not None:
+            return
+        try:
+            self._spawn()
+        except Exception as exc:  # noqa: BLE001 - raised again by the first request
+            self._start_failure = exc
+            return
+        self._starting = threading.Thread(target=self._load_in_background, name="dlgrade-prestart", daemon=True)
+        self._starting.start()
+
+    def _load_in_background(self) -> None:
+        try:
+            self._load()
+        except Exception as exc:  # noqa: BLE001 - raised again by the first request, in the harness's thread
+            self._start_failure = exc
+
+    def _join_start(self) -> None:
+        """Wait for prestart's import (never from its own thread: ``_load`` stops a worker that failed to import)."""
+        thread = self._starting
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+            self._starting = None
+
     def _start(self) -> None:
+        self._spawn()
+        self._load()
+
+    def _spawn(self) -> None:
+        """The worker's process, inside its sandbox and memory group: nothing of the submission's runs yet."""
         if self.import_error is not None:
             raise self.import_error
         plan = self.plan
@@ -168,12 +204,16 @@ class WorkerClient:
         self._req = req_w
         self._resp = resp_r
         self.starts += 1
+        self._load_request = {"op": "load", "path": cmd.submission, "module": self.spec.module,
+                              "forbidden": list(self.spec.forbidden), "probes": cmd.probes}
+
+    def _load(self) -> None:
+        """The worker's report of its sandbox, then the submission's import."""
         self._handshake()
         self._memory.watch(self.proc.pid)
-        load = {"op": "load", "path": cmd.submission, "module": self.spec.module,
-                "forbidden": list(self.spec.forbidden), "probes": cmd.probes}
         try:
-            self._roundtrip(load, time.monotonic() + self.spec.limits.import_timeout, None, importing=True)
+            deadline = time.monotonic() + self.spec.limits.import_timeout
+            self._roundtrip(self._load_request, deadline, None, importing=True)
         except StudentError as exc:
             self.import_error = ImportFailure(None, {"kind": exc.kind, "type": exc.type,
                                                      "message": exc.message, "frames": exc.frames})
@@ -208,6 +248,8 @@ class WorkerClient:
             self._stop()
 
     def _stop(self) -> None:
+        self._join_start()
+        self._start_failure = None
         proc, self.proc = self.proc, None
         if proc is not None:
             inner = self._inner_pid()
@@ -284,6 +326,10 @@ class WorkerClient:
             raise
 
     def _request(self, req: dict, function: str | None) -> Any:
+        self._join_start()
+        if self._start_failure is not None:
+            failure, self._start_failure = self._start_failure, None
+            raise failure
         if self.sandbox_error is not None:
             raise self.sandbox_error
         if self.proc is None:

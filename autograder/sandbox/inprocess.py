@@ -49,6 +49,9 @@ class InProcessClient:
     def take_output(self) -> str:
         return ""  # what the submission prints goes to the kernel's own output
 
+    def prestart(self) -> None:
+        pass  # nothing starts in the background: the submission runs in this process
+
     def stop(self) -> None:
         pass
 

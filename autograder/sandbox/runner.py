@@ -35,6 +35,9 @@ class SubmissionRunner(Protocol):
     def poison(self, failure: Exception) -> None:
         """Fail every further request of the current test at once with ``failure``."""
 
+    def prestart(self) -> None:
+        """Begin loading the submission now, in the background: the first request waits for it."""
+
     def request(self, req: dict, function: str | None) -> Any:
         """One operation (call, map, get, ...) on the submission; ``function`` is blamed for its failures."""
 

@@ -33,7 +33,7 @@ def test_affine_forward_2d(student):
 
 
 @graded(points=3, function="affine_forward", hint="Flatten every dimension after the first: x.reshape(N, -1).")
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(inputs=affine_inputs(max_dims=3))
 def test_affine_forward_k_dims(student, inputs):
     """affine_forward flattens k-dimensional inputs"""
@@ -45,7 +45,7 @@ def test_affine_forward_k_dims(student, inputs):
 
 @graded(points=5, function="affine_backward",
         hint="dx = dout @ w.T reshaped like x; dw = x_flat.T @ dout; db sums over N.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(inputs=affine_inputs(max_dims=2), seed=dst.seeds())
 def test_affine_backward_numerical(student, inputs, seed):
     """affine_backward matches numerical gradients"""
@@ -61,7 +61,7 @@ def test_affine_backward_numerical(student, inputs, seed):
 
 
 @graded(points=1, function="relu_forward", hint="out = max(0, x), element-wise.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)))
 def test_relu_forward(student, x):
     """relu_forward values, exact zeros included"""
@@ -72,7 +72,7 @@ def test_relu_forward(student, x):
 
 
 @graded(points=3, function="relu_backward", hint="The gradient passes where x > 0, and is 0 where x <= 0.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)), seed=dst.seeds())
 def test_relu_backward(student, x, seed):
     """relu_backward, gradient 0 at exactly 0"""
@@ -85,7 +85,7 @@ def test_relu_backward(student, x, seed):
 
 
 @graded(points=1, function="sigmoid_forward", hint="sigmoid(x) = 1 / (1 + exp(-x)).")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0))
 def test_sigmoid_forward(student, x):
     """sigmoid_forward: known values, and log(s / (1 - s)) gives x back"""
@@ -98,7 +98,7 @@ def test_sigmoid_forward(student, x):
 
 
 @graded(points=2, function="sigmoid_backward", hint="With s = sigmoid(x), ds/dx = s * (1 - s).")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0), seed=dst.seeds())
 def test_sigmoid_backward(student, x, seed):
     """sigmoid_backward against numerical gradients"""
@@ -110,7 +110,7 @@ def test_sigmoid_backward(student, x, seed):
 
 
 @graded(points=4, function="softmax_loss", hint="loss = mean of -log softmax(x)[i, y_i]; dx = (softmax - onehot) / N.")
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(data=scores_and_labels())
 def test_softmax_loss(student, data):
     """softmax_loss value and gradient"""
@@ -128,7 +128,7 @@ def test_softmax_loss(student, data):
 
 
 @graded(points=2, function="softmax_loss", hint="Softmax does not change when a constant is added to a row.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(data=scores_and_labels(), seed=dst.seeds())
 def test_softmax_shift_invariance(student, data, seed):
     """softmax_loss is unchanged by adding a constant to each row"""
@@ -143,7 +143,7 @@ def test_softmax_shift_invariance(student, data, seed):
 
 
 @graded(points=4, function="svm_loss", hint="Sum max(0, x_ij - x_iy + 1) over j != y_i, divide by N.")
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(data=scores_and_labels(scale=1.0))
 def test_svm_loss(student, data):
     """svm_loss value and gradient"""
@@ -158,7 +158,7 @@ def test_svm_loss(student, data):
 
 
 @graded(points=3, function="mse_loss", hint="0.5 * sum((pred - target)**2) / N, with N = pred.shape[0].")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(pred=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3)), seed=dst.seeds())
 def test_mse_loss(student, pred, seed):
     """mse_loss value and gradient"""

@@ -66,7 +66,7 @@ def check_backward(student, g: ConvGeometry, seed: int, directions: int | None) 
 
 @graded(points=4, function=FORWARD,
         hint="out[n, f, i, j] = b[f] + sum(xp[n, :, i*s:i*s+HH, j*s:j*s+WW] * w[f]).")
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_forward_common(student, g, seed):
     """conv_forward_naive: 3x3 filters, stride 1, pad 1"""
@@ -75,7 +75,7 @@ def test_conv_forward_common(student, g, seed):
 
 @graded(points=4, function=FORWARD,
         hint="H' = 1 + (H + 2*pad - HH) // stride (floored); filters need not be square.")
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(g=conv_geometries(), seed=dst.seeds())
 def test_conv_forward_any_geometry(student, g, seed):
     """conv_forward_naive: any stride, pad, filter shape and floored output size"""
@@ -83,7 +83,7 @@ def test_conv_forward_any_geometry(student, g, seed):
 
 
 @graded(points=5, function=BACKWARD, hint="Check each of dx, dw, db numerically on a tiny input first.")
-@settings(max_examples=8)
+@settings(max_examples=4)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_backward_common(student, g, seed):
     """conv_backward_naive matches numerical gradients: 3x3 filters, stride 1, pad 1"""
@@ -93,7 +93,7 @@ def test_conv_backward_common(student, g, seed):
 @graded(points=5, function=BACKWARD,
         hint="Output (i, j) read the padded input from row i*stride, column j*stride; "
              "dx excludes the padding.")
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(g=conv_geometries(), seed=dst.seeds())
 def test_conv_backward_any_geometry(student, g, seed):
     """conv_backward_naive matches numerical gradients: any stride, pad, filter shape, floored sizes"""
@@ -101,7 +101,7 @@ def test_conv_backward_any_geometry(student, g, seed):
 
 
 @pytest.mark.parametrize("step", CONV_READ_ONLY)
-@settings(max_examples=5)
+@settings(max_examples=3)
 @given(g=common_conv_geometries(), seed=dst.seeds())
 def test_conv_arguments_unmodified(student, step, g, seed):
     """leaves its arguments unmodified (the backward pass: dout and the cache too)"""

@@ -14,7 +14,7 @@ NET = "ThreeLayerConvNet"
 @graded(points=2, function=NET,
         hint="W2 has num_filters * Hp * Wp rows: the conv keeps (or, for even filters, shrinks) H and W, "
              "the pool halves them (floored).")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(g=net_geometries(), seed=dst.seeds())
 def test_net_params_and_scores(student, g, seed):
     """ThreeLayerConvNet: params' keys, shapes and dtype; loss(X) returns the scores"""
@@ -36,7 +36,7 @@ def test_net_params_and_scores(student, g, seed):
 
 @graded(points=4, function=f"{NET}.loss",
         hint="Chain the layers' backward passes in reverse order; add reg * W to each weight's gradient.")
-@settings(max_examples=8)
+@settings(max_examples=4)
 @given(g=net_geometries(filter_sizes=(2, 3)), reg=st.sampled_from([0.0, 0.7]), seed=dst.seeds())
 def test_net_gradients(student, g, reg, seed):
     """ThreeLayerConvNet.loss: gradients of every parameter match numerical ones (with and without reg)"""

@@ -39,7 +39,7 @@ def check_backward(student, g: PoolGeometry, seed: int) -> None:
 
 
 @graded(points=3, function=FORWARD)
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(g=common_pool_geometries(), seed=dst.seeds())
 def test_pool_forward_common(student, g, seed):
     """max_pool_forward_naive: 2x2 windows, stride 2"""
@@ -48,7 +48,7 @@ def test_pool_forward_common(student, g, seed):
 
 @graded(points=3, function=FORWARD,
         hint="Window (i, j) starts at row i*stride, column j*stride; H' = 1 + (H - pool_height) // stride.")
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(g=pool_geometries(), seed=dst.seeds())
 def test_pool_forward_any_geometry(student, g, seed):
     """max_pool_forward_naive: any window and stride, overlapping windows, floored sizes"""
@@ -56,7 +56,7 @@ def test_pool_forward_any_geometry(student, g, seed):
 
 
 @graded(points=4, function=BACKWARD, hint="Each window's gradient goes to the position of its maximum.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(g=common_pool_geometries(), seed=dst.seeds())
 def test_pool_backward_common(student, g, seed):
     """max_pool_backward_naive matches numerical gradients: 2x2 windows, stride 2"""
@@ -65,7 +65,7 @@ def test_pool_backward_common(student, g, seed):
 
 @graded(points=3, function=BACKWARD,
         hint="Overlapping windows can share a maximum: add their gradients (+=), do not overwrite.")
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(g=pool_geometries(overlapping=True), seed=dst.seeds())
 def test_pool_backward_overlapping(student, g, seed):
     """max_pool_backward_naive matches numerical gradients: overlapping windows"""
@@ -73,7 +73,7 @@ def test_pool_backward_overlapping(student, g, seed):
 
 
 @pytest.mark.parametrize("step", POOL_READ_ONLY)
-@settings(max_examples=5)
+@settings(max_examples=3)
 @given(g=common_pool_geometries(), seed=dst.seeds())
 def test_pool_arguments_unmodified(student, step, g, seed):
     """leaves its arguments unmodified (the backward pass: dout and the cache too)"""

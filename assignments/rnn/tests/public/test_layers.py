@@ -29,7 +29,7 @@ def loss_problems(draw: st.DrawFn, scale: float = 3.0) -> tuple[np.ndarray, np.n
 
 
 @graded(points=1, function="word_embedding_forward", hint="out = W[x]")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=embedding_problems(), dtype=st.sampled_from([np.int64, np.int32, np.int16, np.uint8]))
 def test_word_embedding_forward(student, p, dtype):
     """word_embedding_forward looks up every word, indices of any integer dtype"""
@@ -58,7 +58,7 @@ def temporal_affine_problem(n: int, t: int, d: int, m: int, seed: int) -> tuple[
 
 
 @graded(points=1, function="temporal_affine_forward", hint="out = x @ w + b at every time step.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(n=dst.sizes(max_value=3), t=dst.sizes(max_value=4), d=dst.sizes(max_value=4), m=dst.sizes(max_value=4),
        seed=dst.seeds())
 def test_temporal_affine_forward(student, n, t, d, m, seed):
@@ -70,7 +70,7 @@ def test_temporal_affine_forward(student, n, t, d, m, seed):
 
 @graded(points=2, function="temporal_affine_backward",
         hint="Reshape x to (N*T, D) and dout to (N*T, M); db sums over batch and time.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(n=dst.sizes(max_value=3), t=dst.sizes(max_value=4), d=dst.sizes(max_value=4), m=dst.sizes(max_value=4),
        seed=dst.seeds())
 def test_temporal_affine_backward(student, n, t, d, m, seed):
@@ -84,7 +84,7 @@ def test_temporal_affine_backward(student, n, t, d, m, seed):
 
 @graded(points=3, function="temporal_softmax_loss",
         hint="loss = -sum(mask * log softmax(x)[y]) / N; masked steps get a zero gradient.")
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(p=loss_problems())
 def test_temporal_softmax_loss(student, p):
     """temporal_softmax_loss value and gradient with a random mask"""

@@ -44,7 +44,7 @@ def test_lstm_step_forward(student):
 
 @graded(points=3, function="lstm_step_backward",
         hint="The total gradient of next_c is dnext_c + dnext_h * o * (1 - tanh(next_c)**2).")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems(**LSTM))
 def test_lstm_step_backward_numerical(student, p):
     """lstm_step_backward matches numerical gradients, from next_h and from next_c"""
@@ -60,7 +60,7 @@ def test_lstm_step_backward_numerical(student, p):
 
 
 @graded(points=2, function="lstm_forward", hint="Start from c0 = 0; h[:, t] is the state after reading x[:, t].")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems(**LSTM))
 def test_lstm_forward(student, p):
     """lstm_forward over whole sequences (length 1 included) is lstm_step_forward repeated from c0 = 0"""
@@ -71,7 +71,7 @@ def test_lstm_forward(student, p):
 
 @graded(points=2, function="lstm_backward",
         hint="Carry both dprev_h (added to dh[:, t]) and dprev_c back from step t + 1 to step t.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems(**LSTM))
 def test_lstm_backward_dx(student, p):
     """dx matches numerical gradients (upstream gradient at every step)"""
@@ -79,7 +79,7 @@ def test_lstm_backward_dx(student, p):
 
 
 @graded(points=1, function="lstm_backward", hint="dh0 is the dprev_h that the first step's backward returns.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems(**LSTM))
 def test_lstm_backward_dh0(student, p):
     """dh0 matches numerical gradients"""
@@ -87,7 +87,7 @@ def test_lstm_backward_dh0(student, p):
 
 
 @graded(points=1, function="lstm_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems(**LSTM))
 def test_lstm_backward_parameters(student, p):
     """dWx, dWh and db match numerical gradients"""

@@ -28,7 +28,7 @@ def test_rnn_step_forward(student):
 
 @graded(points=3, function="rnn_step_backward",
         hint="With a = x @ Wx + prev_h @ Wh + b: da = dnext_h * (1 - next_h**2), using the output next_h.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems())
 def test_rnn_step_backward_numerical(student, p):
     """rnn_step_backward matches numerical gradients"""
@@ -41,7 +41,7 @@ def test_rnn_step_backward_numerical(student, p):
 
 
 @graded(points=2, function="rnn_forward", hint="h[:, t] is the state after reading x[:, t]; h0 is not in h.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems())
 def test_rnn_forward(student, p):
     """rnn_forward over whole sequences (length 1 included) is rnn_step_forward repeated"""
@@ -52,7 +52,7 @@ def test_rnn_forward(student, p):
 
 @graded(points=2, function="rnn_backward",
         hint="At step t, the gradient reaching h[:, t] is dh[:, t] plus what flows back from step t + 1.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems())
 def test_rnn_backward_dx(student, p):
     """dx matches numerical gradients (upstream gradient at every step)"""
@@ -60,7 +60,7 @@ def test_rnn_backward_dx(student, p):
 
 
 @graded(points=2, function="rnn_backward", hint="dh0 is the dprev_h that the first step's backward returns.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems())
 def test_rnn_backward_dh0(student, p):
     """dh0 matches numerical gradients"""
@@ -68,7 +68,7 @@ def test_rnn_backward_dh0(student, p):
 
 
 @graded(points=2, function="rnn_backward", hint="Wx, Wh and b are shared by all steps: sum their gradients over t.")
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(p=problems())
 def test_rnn_backward_parameters(student, p):
     """dWx, dWh and db match numerical gradients"""
