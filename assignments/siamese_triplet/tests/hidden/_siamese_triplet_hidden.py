@@ -19,6 +19,17 @@ def triplet(a: np.ndarray, p: np.ndarray, n: np.ndarray, margin: float) -> float
     return float(np.mean(np.maximum(d_ap - d_an + margin, 0)))
 
 
+def triplet_with_grads(a: np.ndarray, p: np.ndarray, n: np.ndarray, margin: float) -> tuple[float, list]:
+    """torch's triplet_margin_loss(p=2, eps=0) and its gradients with respect to a, p and n, in closed
+    form: mean over rows of relu(||a - p|| - ||a - n|| + margin), for inputs with no distance near 0."""
+    to_p, to_n = a - p, a - n
+    d_ap = np.sqrt((to_p**2).sum(1, keepdims=True))
+    d_an = np.sqrt((to_n**2).sum(1, keepdims=True))
+    active = (d_ap - d_an + margin > 0) / len(a)
+    grad_p, grad_n = -active * to_p / d_ap, active * to_n / d_an
+    return triplet(a, p, n, margin), [-(grad_p + grad_n), grad_p, grad_n]
+
+
 def batch_hard(e: np.ndarray, labels: np.ndarray, margin: float) -> float:
     d = distances(e)
     terms = [max(d[a, pos].max() - d[a, neg].min() + margin, 0.0) for a, pos, neg in hard_anchors(labels)]
