@@ -4,14 +4,17 @@ and returns plain data; the harness judges everything they return.
 
 The environments the training probes hand to ``train_dqn`` are the grader's own (registered
 here under ``dlgrade-probe/...`` ids), not the copies provided in the student file, so that an
-edit to the provided code cannot change what is graded, and so that they can record every
-episode they run: the returns a submission reports are checked against what really happened.
+edit to the provided code cannot change what is graded. During a grading, train_dqn runs with the
+grader's QNetwork and correct versions of the other graded functions in place of the student's;
+the probes hand back the trained network's parameters, and the harness computes its Q values and
+plays its greedy episodes itself. Nothing measured here decides a grade; what train_dqn returns is
+judged in the harness like any function's result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import gymnasium as gym
@@ -30,7 +33,7 @@ def _type_name(value: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Environments that record their episodes.
+# The grader's environments.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -70,59 +73,32 @@ class _Chain(gym.Env):
         return self._obs(), reward, terminated, truncated, {}
 
 
-class _Solved(BaseException):
-    """Ends a training run early once its outcome is decided. A BaseException, so that a
+class _Stop(BaseException):
+    """Ends a training run that goes beyond the test's step budget. A BaseException, so that a
     submission's `except Exception` around env.step does not swallow it."""
 
 
-class _Recorder(gym.Wrapper):
-    """Records the return of every finished episode of one environment instance.
+_OVERRUN = object()  # what _train returns for a run stopped by _Stop
 
-    With ``solve_at`` set, stops the run (raises _Solved) as soon as the mean of the last
-    ``window`` episode returns reaches it, or once the instance has run ``budget`` steps: the
-    rest of the run cannot change the grade, and skipping it keeps grading fast.
-    """
 
-    instances: list[_Recorder] = []
-    solve_at: float | None = None
-    window = 10
+class _Budget(gym.Wrapper):
+    """Stops the run (raises _Stop) at a step beyond ``budget`` steps, all instances together."""
+
     budget: int | None = None
-
-    def __init__(self, env: gym.Env) -> None:
-        super().__init__(env)
-        self.returns: list[float] = []
-        self.steps = 0
-        self._episode = 0.0
-        _Recorder.instances.append(self)
-
-    def reset(self, **kwargs):
-        self._episode = 0.0
-        return self.env.reset(**kwargs)
+    steps = 0
 
     def step(self, action):
-        obs, reward, terminated, truncated, info = self.env.step(action)
-        self.steps += 1
-        self._episode += float(reward)
-        if terminated or truncated:
-            self.returns.append(self._episode)
-            self._episode = 0.0
-            last = self.returns[-self.window :]
-            if (
-                _Recorder.solve_at is not None
-                and len(last) == self.window
-                and sum(last) / self.window >= _Recorder.solve_at
-            ):
-                raise _Solved
-        if _Recorder.budget is not None and self.steps >= _Recorder.budget:
-            raise _Solved
-        return obs, reward, terminated, truncated, info
+        _Budget.steps += 1
+        if _Budget.budget is not None and _Budget.steps > _Budget.budget:
+            raise _Stop
+        return self.env.step(action)
 
 
 def _register() -> None:
     if CHAIN_ID not in gym.registry:
-        gym.register(id=CHAIN_ID, entry_point=lambda: _Recorder(_Chain(max_steps=20, random_start=False)))
-        gym.register(id=CHAIN_ONE_STEP_ID, entry_point=lambda: _Recorder(_Chain(max_steps=1, random_start=True)))
-        gym.register(id=CARTPOLE_ID, entry_point=lambda: _Recorder(gym.make("CartPole-v1")))
+        gym.register(id=CHAIN_ID, entry_point=lambda: _Budget(_Chain(max_steps=20, random_start=False)))
+        gym.register(id=CHAIN_ONE_STEP_ID, entry_point=lambda: _Budget(_Chain(max_steps=1, random_start=True)))
+        gym.register(id=CARTPOLE_ID, entry_point=lambda: _Budget(gym.make("CartPole-v1")))
 
 
 def _plain_returns(returns: Any) -> list[float] | str:
@@ -140,13 +116,83 @@ def _plain_returns(returns: Any) -> list[float] | str:
     return out
 
 
-def _run(module: Any, env_id: str, **kwargs: Any) -> tuple[Any, bool]:
-    _register()
-    _Recorder.instances = []
+def _parameters(net: nn.Module) -> list[np.ndarray]:
+    return [p.detach().to(torch.float32).cpu().numpy().copy() for p in net.parameters()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots of the online network, taken by the grader's dqn_loss.
+# ---------------------------------------------------------------------------------------------
+
+
+class _Snapshots:
+    """The parameters of the grader's online network (the ``net_class`` instance dqn_loss trains)
+    at every ``every``-th update, at most ``keep`` of them: when full, every other one goes and
+    ``every`` doubles, so that they stay spread over the whole run."""
+
+    def __init__(self, net_class: type, every: int, keep: int) -> None:
+        self.net_class, self.every, self.keep = net_class, every, keep
+        self.updates = 0
+        self.taken: list[tuple[int, nn.Module, list[np.ndarray]]] = []
+
+    def __call__(self, q_net: Any) -> None:
+        if not isinstance(q_net, self.net_class):
+            return
+        self.updates += 1
+        if self.updates % self.every:
+            return
+        self.taken.append((self.updates, q_net, _parameters(q_net)))
+        if len(self.taken) > self.keep:
+            self.taken = self.taken[1::2]
+            self.every *= 2
+
+    def of(self, net: Any) -> list[list[np.ndarray]]:
+        """The snapshots of ``net``, oldest first."""
+        return [p for _, q, p in self.taken if q is net]
+
+
+@contextmanager
+def _recording(module: Any, snapshots: _Snapshots) -> Iterator[None]:
+    """``module.dqn_loss`` (the grader's, during a grading) preceded by ``snapshots(q_net)``."""
+    loss = module.dqn_loss
+
+    def recorded(q_net, *args, **kwargs):
+        snapshots(q_net)
+        return loss(q_net, *args, **kwargs)
+
+    module.dqn_loss = recorded
     try:
-        return module.train_dqn(env_id=env_id, **kwargs), False
-    except _Solved:
-        return None, True
+        yield
+    finally:
+        module.dqn_loss = loss
+
+
+def _train(module: Any, env_id: str, budget: int, snapshots: _Snapshots | None, **kwargs: Any) -> Any:
+    """``train_dqn(env_id, total_steps=budget, ...)``: its result, or _OVERRUN if it ran beyond."""
+    _register()
+    _Budget.budget, _Budget.steps = budget, 0
+    try:
+        with _recording(module, snapshots) if snapshots else nullcontext():
+            return module.train_dqn(env_id=env_id, total_steps=budget, **kwargs)
+    except _Stop:
+        return _OVERRUN
+    finally:
+        _Budget.budget = None
+
+
+def _trained_network(result: Any, graded: bool, net_class: type) -> nn.Module | str:
+    """The network train_dqn returned, or what is wrong with its result."""
+    if result is _OVERRUN:
+        return "train_dqn took more environment steps than total_steps"
+    if not isinstance(result, tuple) or len(result) != 2:
+        return f"train_dqn returned {_type_name(result)}, not (QNetwork, returns)"
+    net = result[0]
+    if graded and not isinstance(net, net_class):
+        return (f"train_dqn returned {_type_name(net)} as its network, not the QNetwork it trained: build the "
+                "network with QNetwork(obs_dim, n_actions) and return that object")
+    if not isinstance(net, nn.Module):
+        return f"train_dqn returned {_type_name(net)} as its network, not a torch.nn.Module"
+    return net
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,48 +200,40 @@ def _run(module: Any, env_id: str, **kwargs: Any) -> tuple[Any, bool]:
 # ---------------------------------------------------------------------------------------------
 
 
-def train_chain(module: Any, one_step: bool, total_steps: int, seed: int, double: bool = False) -> dict:
-    """Train on the chain (or its one-step variant); report the greedy Q values of every
-    position, the returns the submission reported and those each environment recorded."""
-    _Recorder.solve_at = None
-    _Recorder.budget = None
-    result, _ = _run(module, CHAIN_ONE_STEP_ID if one_step else CHAIN_ID,
-                     total_steps=total_steps, seed=seed, double=double)
-    report: dict[str, Any] = {"recorded": [r.returns for r in _Recorder.instances]}
-    if not isinstance(result, tuple) or len(result) != 2:
-        report["error"] = f"train_dqn returned {_type_name(result)}, not (QNetwork, returns)"
-        return report
-    net, returns = result
-    report["returns"] = _plain_returns(returns)
-    if not isinstance(net, nn.Module):
-        report["error"] = f"train_dqn returned {_type_name(net)} as its network, not a torch.nn.Module"
+def train_chain(module: Any, one_step: bool, total_steps: int, seed: int, double: bool, graded: bool,
+                states: np.ndarray) -> dict:
+    """Train on the chain (or its one-step variant); report the returns train_dqn returned and, when
+    ``graded`` (the grader's QNetwork in place), the trained network's parameters; else the
+    student's network's Q values of ``states``, the harness' inputs."""
+    net_class = module.QNetwork
+    result = _train(module, CHAIN_ONE_STEP_ID if one_step else CHAIN_ID, total_steps, None, seed=seed,
+                    double=double)
+    net = _trained_network(result, graded, net_class)
+    if isinstance(net, str):
+        return {"error": net}
+    report: dict[str, Any] = {"returns": _plain_returns(result[1])}
+    if graded:
+        report["params"] = _parameters(net)
         return report
     with torch.no_grad():
-        q = net(torch.eye(CHAIN_STATES, dtype=torch.float32))
+        q = net(torch.as_tensor(states, dtype=torch.float32))
     if not isinstance(q, torch.Tensor):
-        report["error"] = f"the network returned {_type_name(q)}, not a tensor"
-        return report
+        return {"error": f"the network returned {_type_name(q)}, not a tensor"}
     report["q"] = q.detach().to(torch.float64).cpu().numpy()
     return report
 
 
-def train_cartpole(module: Any, seed: int, total_steps: int, solve_at: float, window: int) -> dict:
-    """Train on CartPole-v1 and report every episode return each environment instance recorded
-    within ``total_steps`` steps; stops as soon as one instance's rolling mean reaches
-    ``solve_at``."""
-    _Recorder.solve_at = solve_at
-    _Recorder.window = window
-    _Recorder.budget = total_steps
-    try:
-        _, stopped = _run(module, CARTPOLE_ID, total_steps=total_steps, seed=seed)
-    finally:
-        _Recorder.solve_at = None
-        _Recorder.budget = None
-    return {
-        "recorded": [r.returns for r in _Recorder.instances],
-        "steps": [r.steps for r in _Recorder.instances],
-        "stopped": stopped,
-    }
+def train_cartpole(module: Any, seed: int, total_steps: int, every: int, keep: int) -> dict:
+    """Train on CartPole-v1 with the grader's QNetwork in place; report the returns train_dqn
+    returned and the parameters of the online network every ``every`` updates (at most ``keep``
+    snapshots, spread over the run) and at the end."""
+    net_class = module.QNetwork
+    snapshots = _Snapshots(net_class, every, keep)
+    result = _train(module, CARTPOLE_ID, total_steps, snapshots, seed=seed)
+    net = _trained_network(result, True, net_class)
+    if isinstance(net, str):
+        return {"error": net}
+    return {"returns": _plain_returns(result[1]), "snapshots": snapshots.of(net), "final": _parameters(net)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,39 +275,12 @@ class _Table(nn.Module):
         return obs @ self.weight
 
 
-def _td_target(rewards: torch.Tensor, next_q_target: torch.Tensor, terminated: torch.Tensor,
-               gamma: float) -> torch.Tensor:
-    return rewards + gamma * (1.0 - terminated.to(rewards.dtype)) * next_q_target.max(dim=1).values
-
-
-def _double_dqn_target(rewards: torch.Tensor, next_q_online: torch.Tensor, next_q_target: torch.Tensor,
-                       terminated: torch.Tensor, gamma: float) -> torch.Tensor:
-    best = next_q_online.argmax(dim=1, keepdim=True)  # torch returns the first maximum
-    return rewards + gamma * (1.0 - terminated.to(rewards.dtype)) * next_q_target.gather(1, best).squeeze(1)
-
-
-@contextmanager
-def _correct_targets(module: Any) -> Iterator[None]:
-    """Correct td_target and double_dqn_target in place of the submission's own, so that dqn_loss's
-    tests judge dqn_loss alone (the targets have tests of their own)."""
-    oracles = {"td_target": _td_target, "double_dqn_target": _double_dqn_target}
-    saved = {name: module.__dict__[name] for name in oracles if name in module.__dict__}
-    module.__dict__.update(oracles)
-    try:
-        yield
-    finally:
-        for name in oracles:
-            if name in saved:
-                module.__dict__[name] = saved[name]
-            else:
-                del module.__dict__[name]
-
-
 def dqn_loss_tabular(module: Any, online: np.ndarray, target: np.ndarray, states: np.ndarray,
                      actions: np.ndarray, rewards: np.ndarray, next_states: np.ndarray,
                      terminated: np.ndarray, gamma: float, double: bool) -> dict:
-    """dqn_loss on tabular networks, with correct targets: the loss, the gradients that backward()
-    left on the online and the target table (None where none), and the batch afterwards."""
+    """dqn_loss on tabular networks (with the grader's targets in a grading: see loss_report): the
+    loss, the gradients that backward() left on the online and the target table (None where none),
+    and the batch afterwards."""
     q_net, target_net = _Table(online), _Table(target)
     eye = torch.eye(online.shape[0], dtype=torch.float32)
     batch = {
@@ -280,8 +291,7 @@ def dqn_loss_tabular(module: Any, online: np.ndarray, target: np.ndarray, states
         "terminated": torch.as_tensor(terminated, dtype=torch.float32),
     }
     sent = {key: value.clone() for key, value in batch.items()}
-    with _correct_targets(module):
-        loss = module.dqn_loss(q_net, target_net, batch, gamma, double=double)
+    loss = module.dqn_loss(q_net, target_net, batch, gamma, double=double)
     changed = sorted(key for key in sent if key not in batch or not torch.equal(sent[key], batch[key]))
     if changed:
         return {"error": f"batch[{changed[0]!r}] was changed or removed in place: leave the batch as it is"}

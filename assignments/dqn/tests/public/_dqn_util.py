@@ -13,7 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from autograder.toolkit import Mismatch, Student, Tensor, assert_close, assert_unmodified, expect_array, expect_tensor
+from autograder.toolkit import (
+    Measured,
+    Mismatch,
+    Student,
+    Tensor,
+    assert_close,
+    assert_unmodified,
+    expect_array,
+    expect_tensor,
+    expect_trained,
+)
 
 SAMPLE_DTYPES = {"obs": "float32", "action": "int64", "reward": "float32", "next_obs": "float32",
                  "terminated": "float32"}
@@ -158,12 +168,20 @@ def policy_actions(student: Student, q: list[float], epsilon: float, n: int, see
 def loss_report(student: Student, online: np.ndarray, target: np.ndarray, batch: dict[str, np.ndarray],
                 gamma: float, double: bool = False) -> dict:
     """dqn_loss on a tabular Q function (``online``, ``target``: states x actions) and a batch, with
-    correct td_target and double_dqn_target in place of the submission's; fails if it changed the batch."""
+    the grader's td_target and double_dqn_target in place of the submission's (in a grading; a
+    student's own check runs their own); fails if it changed the batch."""
     report = student.probe("dqn_loss_tabular", online, target, batch["states"], batch["actions"], batch["rewards"],
-                           batch["next_states"], batch["terminated"], gamma, double, function="dqn_loss")
+                           batch["next_states"], batch["terminated"], gamma, double, function="dqn_loss",
+                           substitute=["td_target", "double_dqn_target"])
     if "error" in report:
         raise Mismatch("dqn_loss(...)", report["error"], function="dqn_loss")
     return report
+
+
+def own_versions(student: Student, names: str) -> str:
+    """A note for failures of a student's own check, where their own ``names`` run in the probe
+    (a grading runs the grader's)."""
+    return "" if student.substituting else f" (this check ran your own {names}; grading runs the grader's)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,13 +198,6 @@ def assert_frequencies(counts: np.ndarray, probs: np.ndarray, *, name: str, func
             raise Mismatch(name, f"item {i} is drawn too {'often' if c > n * p else 'rarely'}",
                            f"{int(c)} times in {n}, expected about {n * p:.0f} (probability {p:.3f})",
                            function=function)
-
-
-def best_rolling_mean(returns: list[float], window: int) -> float:
-    if len(returns) < window:
-        return float("-inf")
-    r = np.asarray(returns, dtype=np.float64)
-    return float(np.convolve(r, np.ones(window) / window, mode="valid").max())
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -208,37 +219,75 @@ def once(student: Student, key: tuple, run: Callable[[], Any]) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# Training: the grader's QNetwork is trained, and the harness computes what it does.
+# ---------------------------------------------------------------------------------------------
+
+# Every graded function train_dqn may call: a training test judges train_dqn alone, and the network
+# it trains is the grader's.
+TRAINING_SUBSTITUTES = ("ReplayBuffer", "linear_epsilon", "epsilon_greedy", "td_target", "double_dqn_target",
+                        "QNetwork", "dqn_loss", "update_target")
+SEEDS = (0, 1, 2)
+
+
+def q_values(params: list, obs: np.ndarray) -> np.ndarray:
+    """Q values of ``obs`` (B, obs_dim) in float64 by the grader's QNetwork with the parameters
+    ``params`` (as ``net.parameters()`` lists them: weight (out, in), bias of Linear, ReLU, Linear,
+    ReLU, Linear), checked here: they come from the worker."""
+    if not isinstance(params, list) or len(params) != 6:
+        raise Mismatch("the trained QNetwork", "did not come back as the 6 parameters of the grader's network",
+                       function="train_dqn")
+    arrays = [expect_array(p, None, name="a parameter of the trained QNetwork", function="train_dqn")
+              for p in params]
+    x = np.asarray(obs, dtype=np.float64)
+    for i in range(3):
+        w, b = arrays[2 * i], arrays[2 * i + 1]
+        if w.ndim != 2 or b.shape != (w.shape[0],) or w.shape[1] != x.shape[1]:
+            raise Mismatch("the trained QNetwork", f"has parameters of shapes {[a.shape for a in arrays]}, not "
+                           "those of the grader's network", function="train_dqn")
+        x = x @ w.T + b
+        if i < 2:
+            x = np.maximum(x, 0.0)
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
 # The chain MDP (4 positions; the optimal policy moves right everywhere).
 # ---------------------------------------------------------------------------------------------
 
-SEEDS = (0, 1, 2)
 CHAIN_STEPS = 4000
+CHAIN_STATES = np.eye(4)
 
 
 def chain_run(student: Student, one_step: bool, seed: int, double: bool = False) -> dict:
-    """One training run on the chain (or its one-step variant), shared by the tests judging it."""
+    """One training run on the chain (or its one-step variant), shared by the tests judging it:
+    the parameters of the grader's network trained by train_dqn (in a student's own check, their
+    network's Q values of the chain's states)."""
     return once(student, ("chain", one_step, seed, double),
-                lambda: student.probe("train_chain", one_step, CHAIN_STEPS, seed, double, function="train_dqn"))
+                lambda: student.probe("train_chain", one_step, CHAIN_STEPS, seed, double, student.substituting,
+                                      CHAIN_STATES, function="train_dqn", substitute=TRAINING_SUBSTITUTES))
 
 
-def greedy_problem(report: dict) -> str | None:
-    """What is wrong with the greedy policy of a chain run, or None when it is optimal."""
+def chain_q(student: Student, report: dict) -> np.ndarray:
+    """The trained network's Q values of the chain's 4 positions: in a grading, computed here from
+    the parameters of the grader's network."""
     if "error" in report:
-        return report["error"]
-    q = expect_array(report["q"], (4, 2), name="Q values of the chain's 4 positions", function="train_dqn")
+        raise Mismatch("train_dqn(...)", report["error"], function="train_dqn")
+    q = q_values(report.get("params"), CHAIN_STATES) if student.substituting else report["q"]
+    return expect_array(q, (4, 2), name="Q values of the chain's 4 positions", function="train_dqn")
+
+
+def moves_right(student: Student, one_step: bool, double: bool, seed: int) -> Measured:
+    """The number of chain positions where the trained network's greedy action moves right."""
+    try:
+        q = chain_q(student, chain_run(student, one_step, seed, double))
+    except Mismatch as failure:
+        return Measured(0.0, failure.summary())
     quits = [int(k) for k in np.flatnonzero(q.argmax(axis=1) != 1)]
-    if quits:
-        return f"the greedy action quits at position(s) {quits} instead of moving right"
-    return None
+    detail = f"the greedy action quits at position(s) {quits}" if quits else "optimal"
+    return Measured(float(4 - len(quits)), detail + own_versions(student, "QNetwork and other functions"))
 
 
 def assert_learns_chain(student: Student, one_step: bool, double: bool = False) -> None:
-    """The greedy policy is optimal after training with one of SEEDS (tried in order)."""
-    problems = []
-    for seed in SEEDS:
-        problem = greedy_problem(chain_run(student, one_step, seed, double))
-        if problem is None:
-            return
-        problems.append(f"seed {seed}: {problem}")
-    raise Mismatch("the trained QNetwork", f"is not optimal with any of {len(SEEDS)} seeds", "\n".join(problems),
-                   function="train_dqn")
+    """The greedy policy moves right at all 4 positions after training with one of SEEDS."""
+    expect_trained(lambda seed: moves_right(student, one_step, double, seed), seeds=SEEDS, threshold=4,
+                   quantity="positions of the chain where the trained greedy policy moves right", function="train_dqn")
