@@ -153,7 +153,7 @@ def run(g: Grading) -> None:
         g.runner = start_runner(WorkerSpec(
             submission=g.module.resolve(), module=lab.module, forbidden=lab.forbidden_imports,
             probes=lab.probes, limits=lab.limits, sandbox=options.sandbox,
-            protect=(*lab.private_paths, *options.protect)))
+            protect=(*lab.private_paths, lab.directory, lab.root, *options.protect)))
     runner = g.runner
     g.report.extra["sandbox"] = runner.sandbox_report()
     if g.refused is not None:

@@ -24,7 +24,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,10 @@ from autograder.failures import (
     WorkerDied,
     WorkerTimeout,
 )
-from autograder.sandbox import isolation, memory, teardown
+from autograder.sandbox import isolation, memory, teardown, uids
 from autograder.sandbox.launch import Staging, worker_command
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.permissions import protect_by_permissions
 from autograder.worker.wire import FrameReader, FrameTooLarge, WireError, clip_text, packb
 
 # Workers of this process that are alive: another worker's teardown must leave them alone.
@@ -93,10 +94,12 @@ class WorkerClient:
         self.starts = 0
         self.poisoned: Exception | None = None
         self.plan = isolation.plan(spec.sandbox)  # strict without strong isolation raises here
-        self.protected = isolation.protect_by_permissions(spec.protect, self.plan)
+        self.protected = protect_by_permissions(spec.protect, self.plan)
         self.sandbox_error: SandboxUnavailable | None = None  # grading must stop, not score
         self.applied: dict = {}
         self._staging: Staging | None = None
+        self._lease: uids.Lease | None = None
+        self._worker_plan = self.plan
         self._info: int | None = None
         self._info_data = b""
         self._children_before: set[int] = set()
@@ -161,7 +164,14 @@ class WorkerClient:
         """The worker's process, inside its sandbox and memory group: nothing of the submission's runs yet."""
         if self.import_error is not None:
             raise self.import_error
-        plan = self.plan
+        if self._lease is None and self.plan.users:
+            try:
+                self._lease = uids.lease(self.plan.users)
+            except SandboxUnavailable as exc:
+                self.sandbox_error = exc
+                raise
+        # This worker's own uid: its staged files and its processes are no other worker's.
+        plan = self._worker_plan = replace(self.plan, user=self._lease.user) if self._lease else self.plan
         if self._staging is None:
             self._staging = Staging(self.spec.submission, self.spec.probes, self.spec.forbidden, plan)
         self._staging.new_home()
@@ -269,7 +279,7 @@ class WorkerClient:
                     pass
             if not self.plan.pid_namespace:
                 teardown.kill_tree(None if reaped else proc.pid,
-                                   worker_uid=self.plan.user[1] if self.plan.user else None,
+                                   worker_uid=self._worker_plan.user[1] if self._worker_plan.user else None,
                                    exclude=(LIVE_WORKERS | self._children_before) - {proc.pid})
             proc.wait()
             LIVE_WORKERS.discard(proc.pid)
@@ -286,12 +296,15 @@ class WorkerClient:
         if self._info is not None:
             _close(self._info)
             self._info = None
-        if self._tmp_before is not None and self.plan.user:
-            teardown.clean_shared_tmp(self.plan.user[1], self._tmp_before)
+        if self._tmp_before is not None and self._worker_plan.user:
+            teardown.clean_shared_tmp(self._worker_plan.user[1], self._tmp_before)
             self._tmp_before = None
         if self._staging is not None:
             self._staging.remove()
             self._staging = None
+        if self._lease is not None:  # nothing of the worker is left: its uid may serve another
+            self._lease.release()
+            self._lease = None
 
     def _inner_pid(self) -> int | None:
         """The pid (in our namespace) of the init of the worker's pid namespace, from bubblewrap."""

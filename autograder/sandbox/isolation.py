@@ -2,8 +2,9 @@
 
 Layers, strongest first (docs/sandbox.md says what each one stops and what its absence costs):
 
-- ``uid``: when the harness is root, the worker runs as a dedicated unprivileged user
-  (``dlgrade-worker``, supplementary groups cleared) and cannot read or write what root keeps;
+- ``uid``: when the harness is root, the worker runs as a dedicated unprivileged user of its own
+  (``dlgrade-worker`` or another of its pool, ``uids.py``; supplementary groups cleared) and cannot
+  read or write what root keeps, nor reach another worker;
 - ``bubblewrap``: new pid, network, IPC, UTS and mount namespaces; the worker sees a read-only
   system, the interpreter and its packages, its own copy of the submission and size-limited
   tmpfs ``/tmp`` and ``/dev/shm``; nothing else of the grading material exists there;
@@ -51,6 +52,7 @@ class Host:
     root: bool
     user: tuple[str, int, int] | None  # the dedicated user (name, uid, gid), when root and it exists
     user_note: str
+    pool: tuple[tuple[str, int, int], ...]  # it and the other dedicated users: one per live worker (uids.py)
     bwrap: str | None
     bwrap_note: str
     landlock: int
@@ -63,7 +65,8 @@ class Plan:
 
     mode: str
     root: bool = False
-    user: tuple[str, int, int] | None = None
+    user: tuple[str, int, int] | None = None  # the pool's first user: what results.json names
+    users: tuple[tuple[str, int, int], ...] = ()  # the pool a worker leases its own uid from
     bwrap: str | None = None
     landlock: bool = False
     seccomp: bool = False
@@ -122,7 +125,7 @@ def disabled() -> set[str]:
 def probe_host() -> Host:
     linux = sys.platform.startswith("linux")
     root = hasattr(os, "geteuid") and os.geteuid() == 0
-    user, user_note = None, ""
+    user, user_note, pool = None, "", ()
     name = os.environ.get("DLGRADE_WORKER_USER", DEFAULT_USER)
     if not root:
         user_note = "not root: the worker runs as the grading user"
@@ -138,6 +141,7 @@ def probe_host() -> Host:
                 user_note = f"user {name} is privileged (uid or gid 0): not used"
             else:
                 user = (name, entry.pw_uid, entry.pw_gid)
+                pool = tuple(find_pool(name))
     bwrap, bwrap_note = None, ""
     if not linux:
         bwrap_note = "not Linux"
@@ -148,9 +152,23 @@ def probe_host() -> Host:
         bwrap_note = _probe_bwrap(path, root)
         if not bwrap_note:
             bwrap = path
-    return Host(root=root, user=user, user_note=user_note, bwrap=bwrap,
+    return Host(root=root, user=user, user_note=user_note, pool=pool, bwrap=bwrap,
                 bwrap_note=bwrap_note, landlock=confine.landlock_abi() if linux else 0,
                 seccomp=confine.seccomp_arch())
+
+
+def find_pool(base: str, most: int = 256) -> list[tuple[str, int, int]]:
+    """The dedicated users that exist: ``base``, then ``base-1``, ``base-2``, ... up to the first
+    missing one; privileged entries (uid or gid 0) are left out."""
+    found = []
+    for name in [base, *(f"{base}-{i}" for i in range(1, most))]:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            break
+        if entry.pw_uid != 0 and entry.pw_gid != 0:
+            found.append((name, entry.pw_uid, entry.pw_gid))
+    return found
 
 
 @functools.cache
@@ -218,13 +236,17 @@ def plan(mode: str = "auto") -> Plan:
         missing.append(("bubblewrap", "disabled by DLGRADE_SANDBOX_DISABLE" if "bwrap" in off else host.bwrap_note))
 
     user = host.user if "uid" not in off else None
+    users = host.pool if user else ()
     if host.root:
         if user is None:
             missing.append(("uid", "disabled by DLGRADE_SANDBOX_DISABLE" if "uid" in off else host.user_note))
-        elif bwrap is None and not user_runs_python(user[1], user[2]):
-            missing.append(("uid", f"{user[0]} cannot reach {sys.executable} "
-                                   "(run scripts/setup_sandbox.sh as root)"))
-            user = None
+        elif bwrap is None:
+            # Outside a namespace each user runs the interpreter from its real place.
+            users = tuple(u for u in users if user_runs_python(u[1], u[2]))
+            if not users:
+                missing.append(("uid", f"{user[0]} cannot reach {sys.executable} "
+                                       "(run scripts/setup_sandbox.sh as root)"))
+                user = None
 
     landlock = False
     if bwrap is None:
@@ -239,38 +261,9 @@ def plan(mode: str = "auto") -> Plan:
     if not seccomp:
         missing.append(("seccomp", "disabled by DLGRADE_SANDBOX_DISABLE" if "seccomp" in off
                         else "no seccomp filter for this system"))
-    result = Plan(mode=mode, root=host.root, user=user, bwrap=bwrap, landlock=landlock, seccomp=seccomp,
+    result = Plan(mode=mode, root=host.root, user=user, users=users, bwrap=bwrap, landlock=landlock, seccomp=seccomp,
                   missing=tuple(missing))
     if mode == "strict" and not result.strong:
         why = "; ".join(f"{name}: {reason}" for name, reason in missing if name in ("bubblewrap", "uid"))
         raise SandboxUnavailable(f"--sandbox strict: strong isolation is not available here ({why})")
     return result
-
-
-def protect_by_permissions(paths, plan: Plan) -> list[str]:
-    """Without bubblewrap or Landlock, a dedicated uid is kept out of grading material by file
-    permissions: take "other" (and the worker's group) access away from each path root owns.
-    Returns the paths changed."""
-    if not plan.user or plan.bwrap or plan.landlock or not plan.root:
-        return []
-    changed = []
-    needed = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.executable)]
-    for path in paths:
-        try:
-            st = os.lstat(path)
-        except OSError:
-            continue
-        if st.st_uid != 0 or os.path.islink(path) or st.st_mode & 0o1002:
-            continue  # not root's, a link, or a shared (sticky or world-writable) folder like /tmp
-        real = os.path.realpath(path)
-        if any(n == real or n.startswith(real.rstrip("/") + "/") for n in needed):
-            continue  # the worker needs what lies below it
-
-        mode = st.st_mode & 0o7777
-        new = mode & ~0o007
-        if st.st_gid == plan.user[2]:
-            new &= ~0o070
-        if new != mode:
-            os.chmod(path, new)
-            changed.append(str(path))
-    return changed

@@ -60,7 +60,9 @@ def rmtree(path: str | os.PathLike) -> None:
             os.chmod(os.path.dirname(target), 0o700)
             if os.path.isdir(target) and not os.path.islink(target):
                 os.chmod(target, 0o700)
-            func(target)
+                shutil.rmtree(target)  # a folder it could not enter: its entries were never reached
+            else:
+                func(target)
         except OSError:
             pass
     shutil.rmtree(path, onerror=fix)
@@ -227,7 +229,8 @@ def worker_command(plan: Plan, staging: Staging, limits: Limits, read_fd: int, w
     worker_argv = [python, "-I", "-B", "-c", boot_code(where(staging.root / "pkg")), str(read_fd), str(write_fd),
                    json.dumps(config)]
     if not inside:
-        return WorkerCommand(argv=worker_argv, env=env, cwd=home, submission=str(staging.submission),
+        # Started in "/": the worker enters its home itself, as its own user (root may lack the right to).
+        return WorkerCommand(argv=worker_argv, env=env, cwd="/", submission=str(staging.submission),
                              probes=where(staging.probes), config=config)
 
     argv = [plan.bwrap, *namespace_args(plan.root),
@@ -273,11 +276,19 @@ def _landlock_rules(roots: list[str], staging: Staging, home: str, masked: list[
     read: list[str] = []
     listed: list[str] = []
 
+    seen: set[str] = set()
+
     def allow(path: str) -> None:
+        if os.path.islink(path):
+            # A rule is set on what a link points to (a venv's lib64 -> lib): judge the target, holes included.
+            path = os.path.realpath(path)
+        if path in seen:
+            return
+        seen.add(path)
         inner = [h for h in holes if h != path and _under(h, [path])]
         if any(h == path for h in holes):
             return
-        if not inner or not os.path.isdir(path) or os.path.islink(path):
+        if not inner or not os.path.isdir(path):
             read.append(path)
             return
         listed.append(path)

@@ -117,15 +117,50 @@ def kill_tree(root_pid: int | None, *, worker_uid: int | None, exclude: set[int]
         alive = {pid for pid in targets if pid in procs and procs[pid][1] not in ("Z", "X")}
         if not alive:
             break
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        _kill(alive)
         killed |= alive
         reaped |= _reap(killed - reaped - {root_pid})
         time.sleep(0.005)
     _reap(killed - reaped - {root_pid})
+    return len(killed)
+
+
+def _kill(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _running_as(uid: int) -> set[int]:
+    """The processes (not zombies) whose real, effective or saved uid is ``uid`` (from ``status``:
+    the owner of ``/proc/<pid>`` is root's for a process that made itself non-dumpable)."""
+    out = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status", "rb") as fh:
+                fields = dict(line.split(b":", 1) for line in fh if b":" in line)
+            state, uids = fields[b"State"].split()[0], fields[b"Uid"].split()[:3]
+        except (OSError, KeyError, IndexError, ValueError):
+            continue
+        if state not in (b"Z", b"X") and str(uid).encode() in uids:
+            out.add(int(name))
+    return out
+
+
+def kill_user(uid: int, rounds: int = 50) -> int:
+    """SIGKILL every process running as ``uid`` until none is left; returns how many there were."""
+    killed: set[int] = set()
+    for _ in range(rounds):
+        alive = _running_as(uid)
+        if not alive:
+            break
+        _kill(alive)
+        killed |= alive
+        time.sleep(0.01)
     return len(killed)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import secrets
 import shutil
 import socket
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +57,8 @@ def norm(x):
 CANARY = os.environ.setdefault("DLGRADE_BATTERY_CANARY", "DLGRADE-CANARY-" + secrets.token_hex(12))
 SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 PARALLEL = 3
+GIT_OBJECT = ".git/objects/5e/c4a1d0e2b7f3c8a9d6e1f0b2c3d4e5f6a7b8c9"
+DIST_ZIP = f"dist/{LAB}/autograder.zip"
 
 
 @dataclass
@@ -241,6 +246,10 @@ class Battery:
         # other users, which the runs that grade as an unprivileged user must still read.
         self.root = self._plant(self.base / "root")
         self.user_root = self._plant(self.base / "root-user")
+        # The harness an unprivileged user runs: a copy, readable whatever a grading closed in the checkout.
+        self.package = self.base / "package"
+        shutil.copytree(HERE.parent.parent / "autograder", self.package / "autograder",
+                        ignore=shutil.ignore_patterns("__pycache__"))
         self.work = self.base / "work"
         self.results = self.base / "results"
         for folder in (self.work, self.results):
@@ -255,10 +264,20 @@ class Battery:
     @staticmethod
     def _plant(root: Path) -> Path:
         shutil.copytree(FIXTURE, root)
-        with (root / "assignments" / LAB / "tests" / "hidden" / "test_hidden.py").open("a") as fh:
+        hidden = root / "assignments" / LAB / "tests" / "hidden" / "test_hidden.py"
+        with hidden.open("a") as fh:
             fh.write(f'\n# canary: {CANARY}\nSECRET = "{CANARY}"\n')
         with (root / "reference_solutions" / LAB / "probe.py").open("a") as fh:
             fh.write(f"\n# canary: {CANARY}\n")
+        # The other copies a checkout holds: the repository's objects and a built autograder package.
+        obj = root / GIT_OBJECT
+        obj.parent.mkdir(parents=True)
+        obj.write_bytes(zlib.compress(b"blob 80\0" + hidden.read_bytes()))
+        (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+        package = root / DIST_ZIP
+        package.parent.mkdir(parents=True)
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.write(hidden, f"source/assignments/{LAB}/tests/hidden/test_hidden.py")
         return root
 
     def close(self) -> None:
@@ -286,6 +305,7 @@ class Battery:
         source = (case.source.replace("MARKER_", marker).replace("OUT_PATH_", str(out))
                   .replace("OUT_DIR_", str(out_dir)).replace("ROOT_PATH_", str(root))
                   .replace("HIDDEN_PATH_", str(hidden)).replace("REF_PATH_", str(reference))
+                  .replace("GIT_OBJECT_", str(root / GIT_OBJECT)).replace("DIST_ZIP_", str(root / DIST_ZIP))
                   .replace("PORT_", str(listener.port if listener else 9)))
         submission = case_dir / "probe.py"
         submission.write_text(source)
@@ -300,8 +320,9 @@ class Battery:
         if case.as_user:
             for folder in (case_dir, out_dir):
                 os.chown(folder, *case.as_user)
-            env = {"PATH": "/usr/bin:/bin", "HOME": str(case_dir), **{k: env[k] for k in (
-                "DLGRADE_ROOT", "DLGRADE_HOSTILE_CANARY", "PYTHONPATH", "DLGRADE_SANDBOX_DISABLE") if k in env}}
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(case_dir), "PYTHONPATH": str(self.package),
+                   **{k: env[k] for k in ("DLGRADE_ROOT", "DLGRADE_HOSTILE_CANARY", "DLGRADE_SANDBOX_DISABLE")
+                      if k in env}}
             rc, stdout, stderr, error, rss = _exec_cli(argv, env, case_dir, case.bound + 60, case.as_user)
         elif case.exec or os.environ.get("DLGRADE_BATTERY_EXEC"):
             rc, stdout, stderr, error, rss = _exec_cli(argv, env, case_dir, case.bound + 60)
@@ -341,6 +362,15 @@ class Battery:
         if os.environ.get("DLGRADE_BATTERY_TIMES"):
             times = {key: round(run.elapsed, 2) for key, run in self.runs.items()}
             Path(os.environ["DLGRADE_BATTERY_TIMES"]).write_text(json.dumps(times, indent=1))
+
+
+def unprivileged_user() -> tuple[int, int] | None:
+    """(uid, gid) of 'nobody', the battery's unprivileged harness: a user that is none of the worker users."""
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return (entry.pw_uid, entry.pw_gid) if entry.pw_uid and entry.pw_gid else None
 
 
 def assert_contained(run: Run) -> None:

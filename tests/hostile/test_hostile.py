@@ -16,12 +16,23 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
+from dataclasses import replace
 
 import pytest
 
 from autograder.sandbox import isolation
-from tests.hostile.battery import CANARY, REFERENCE, TEMPLATE, Case, Run, assert_contained, sandbox_of
+from tests.hostile.battery import (
+    CANARY,
+    REFERENCE,
+    TEMPLATE,
+    Case,
+    Run,
+    assert_contained,
+    sandbox_of,
+    unprivileged_user,
+)
 
 MARK = '''
 import ctypes as _ctypes
@@ -314,6 +325,111 @@ for _folder in ("ROOT_PATH_/assignments/sandbox_probe/tests/public",
 '''
 
 
+READ_COPIES = '''
+import os
+import zipfile
+import zlib
+
+_FOUND = []
+
+
+def _look(path, data):
+    for blob in (data, _inflate(data)):
+        at = blob.find(b"DLGRADE-CANARY")
+        if at >= 0:
+            _FOUND.append("FOUND " + path + " " + blob[at:at + 60].decode("latin-1"))
+
+
+def _inflate(data):
+    try:
+        return zlib.decompress(data)
+    except Exception:
+        return b""
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1 << 22)
+    except Exception as exc:
+        _FOUND.append(f"{path}: {exc}")
+        return
+    _look(path, data)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                _look(path + "!" + name, archive.read(name))
+    except Exception:
+        pass
+
+
+# By name (a checkout's layout is no secret), then whatever a walk of the checkout finds.
+for _path in ("GIT_OBJECT_", "DIST_ZIP_", "ROOT_PATH_/.git/HEAD"):
+    _read(_path)
+for _top in ("ROOT_PATH_/.git", "ROOT_PATH_/dist", "ROOT_PATH_"):
+    for _dirpath, _dirs, _files in os.walk(_top):
+        for _f in _files:
+            _read(os.path.join(_dirpath, _f))
+_LEAK = "\\n".join(line for line in _FOUND if "FOUND" in line) or "\\n".join(_FOUND)
+print(_LEAK[:5000])
+_honest_scale = scale
+
+
+def scale(x, a):
+    raise ValueError(_LEAK[:1900])
+'''
+
+# A grading that runs beside the victim's: it looks for the victim's staged submission (through
+# /tmp, or the victim worker's /proc entries) for as long as its own import may take.
+READ_OTHER_STAGING = '''
+import glob
+import os
+import time
+
+_NEEDLE = ("SECRET_OF_" + "ANOTHER_STUDENT").encode()  # spelled apart: this file does not hold it
+_FOUND = []
+
+
+def _grab(path):
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1 << 20)
+    except Exception as exc:
+        return f"{path}: {exc}"
+    at = data.find(_NEEDLE)
+    if at >= 0:
+        _FOUND.append("FOUND " + path + " " + data[at:at + 80].decode("latin-1"))
+    return f"{path}: read"
+
+
+_tried = set()
+_end = time.monotonic() + 2.5
+while time.monotonic() < _end and not _FOUND:
+    _paths = [*glob.glob("/tmp/dlgrade-run-*/sub/*"), *glob.glob("/tmp/dlgrade-run-*/home/*")]
+    for _pid in os.listdir("/proc"):
+        if _pid.isdigit() and int(_pid) != os.getpid():
+            _paths += glob.glob(f"/proc/{_pid}/cwd/../sub/*") + [f"/proc/{_pid}/environ"]
+    for _path in _paths:
+        _tried.add(_grab(_path))
+    time.sleep(0.2)
+_LEAK = "\\n".join(_FOUND) or "\\n".join(sorted(_tried))
+print(_LEAK[:5000])
+_honest_scale = scale
+
+
+def scale(x, a):
+    raise ValueError(_LEAK[:1900])
+'''
+
+# The victim: an honest submission whose source holds the canary, staged while the other looks.
+VICTIM = REFERENCE + f'''
+import time
+
+SECRET_OF_ANOTHER_STUDENT = "{CANARY}"
+time.sleep(3)
+'''
+
+
 def small_output(run: Run) -> None:
     assert len(run.results_text) < 200_000, len(run.results_text)
     test = run.test("add two arrays")
@@ -340,7 +456,8 @@ def forbidden_reported(run: Run) -> None:
 def dynamic_torch_refused(run: Run) -> None:
     test = run.test("norm of a vector")
     assert test["status"] == "failed"
-    assert "not allowed" in test["output"] or "raised ImportError" in test["output"], test  # hidden: no message
+    # Hidden: no message. Refused by the import stub (bubblewrap) or the hook, or unreadable (Landlock).
+    assert any(word in test["output"] for word in ("not allowed", "raised ImportError", "raised PermissionError")), test
 
 
 CASES = [
@@ -482,39 +599,32 @@ except Exception as exc:
     print(exc)
 '''), max_score=10),
     Case("plant_conftest_in_the_lab", on_template(CONFTEST_DROP), max_score=0, check=nothing_planted),
+    Case("read_git_objects_and_dist_zip", on_reference(READ_COPIES), max_score=10),
 ]
 
-# The layers that matter most without bubblewrap, again with it switched off.
-FALLBACKS = {
-    "bwrap": ("read_hidden_tests_reference_and_harness_memory", "environment_secrets", "setsid_daemon",
-              "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json", "plant_conftest_in_the_lab"),
-    "bwrap,landlock": ("read_hidden_tests_reference_and_harness_memory", "setsid_daemon", "fill_tmp_and_shm",
-                       "write_results_json"),
-}
+# Every attack again under each fallback: without bubblewrap (dedicated uid, Landlock, seccomp), and
+# without bubblewrap and Landlock (dedicated uid, seccomp, file permissions).
+FALLBACKS = ("bwrap", "bwrap,landlock")
 
 
 def _fallback(case: Case, disable: str) -> Case:
     source = case.source
     if case.name == "fill_tmp_and_shm":  # without a tmpfs the files land on the disk: keep it small
         source = on_reference(TMP_FILL.replace("N_FILES_", "3").replace("FILE_CHUNKS_", "4"))
-    return Case(case.name, source, case.max_score, case.bound, disable, case.alone, case.network, case.check)
+    return replace(case, source=source, disable=disable)
 
 
-ALL = [*CASES, *(_fallback(c, d) for d, names in FALLBACKS.items() for c in CASES if c.name in names)]
+ALL = [*CASES, *(_fallback(c, d) for d in FALLBACKS for c in CASES)]
 
 # Grading as an unprivileged user (a laptop, a container without root): bubblewrap in a user
-# namespace, the worker under the harness' own uid. Run as the dedicated user where root can.
+# namespace, the worker under the harness' own uid; and there without bubblewrap, where Landlock and
+# seccomp alone keep the worker, under the harness' own uid, from the grading material, the harness
+# and the network. Run as the dedicated user where root can.
+# (Not a worker user: a root grading that leases one kills whatever runs as it.)
 _host = isolation.probe_host()
-_UNPRIVILEGED = (_host.user[1], _host.user[2]) if _host.root and _host.user else None
-AS_USER = ("read_hidden_tests_reference_and_harness_memory", "environment_secrets", "setsid_daemon",
-           "fill_tmp_and_shm", "network_to_loopback_server", "write_results_json")
-ALL += [Case(c.name, c.source, c.max_score, c.bound, network=c.network, check=c.check, as_user=_UNPRIVILEGED or (0, 0))
-        for c in CASES if c.name in AS_USER]
-# ... and there without bubblewrap: Landlock and seccomp alone keep the worker, under the harness'
-# own uid, from the grading material, the harness and the network.
-ALL += [Case(c.name, c.source, c.max_score, c.bound, disable="bwrap", network=c.network, check=c.check,
-             as_user=_UNPRIVILEGED or (0, 0))
-        for c in (_fallback(c, "bwrap") for c in CASES) if c.name in AS_USER]
+_UNPRIVILEGED = unprivileged_user() if _host.root else None
+ALL += [replace(c, as_user=_UNPRIVILEGED or (0, 0)) for c in CASES]
+ALL += [replace(_fallback(c, "bwrap"), as_user=_UNPRIVILEGED or (0, 0)) for c in CASES]
 # The battery's own detectors, proven on attacks that succeed without a sandbox.
 DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, sandbox="none")
              for c in CASES if c.name in ("read_hidden_tests_reference_and_harness_memory",
@@ -524,11 +634,11 @@ DETECTORS = [Case(c.name, c.source, c.max_score, c.bound, network=c.network, san
 def _skip_reason(case: Case) -> str | None:
     host = isolation.probe_host()
     if case.as_user:
-        if not host.root or host.user is None:
-            return "grading as an unprivileged user is tried from root, with the dedicated user: " + (
-                host.user_note or "not root")
-        if not isolation.user_runs_python(host.user[1], host.user[2]):
-            return f"{host.user[0]} cannot run {sys.executable} (scripts/setup_sandbox.sh grants that)"
+        if not host.root or _UNPRIVILEGED is None:
+            return "grading as an unprivileged user is tried from root, as 'nobody': " + (
+                "not root" if not host.root else "no user 'nobody' here")
+        if not isolation.user_runs_python(*_UNPRIVILEGED):
+            return f"'nobody' cannot run {sys.executable}"
         if case.disable and host.landlock < 1:
             return "the kernel offers no Landlock: without bubblewrap an unprivileged harness shares its uid"
         return None
@@ -563,7 +673,16 @@ def graded(battery, request):
     return battery
 
 
-@pytest.mark.parametrize("case", ALL, ids=_id)
+def _known_gap(case: Case):
+    """What a layer set is known not to stop, said where it fails (strict: fixed, it must go)."""
+    if case.name == "dynamic_torch_bypassing_the_import_hook" and case.disable == "bwrap,landlock":
+        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=(
+            "file permissions cannot hide a package from one lab's worker and not another's: without "
+            "bubblewrap and Landlock only the import hook refuses a numpy lab's torch")))
+    return case
+
+
+@pytest.mark.parametrize("case", [_known_gap(c) for c in ALL], ids=_id)
 def test_hostile_submission_is_contained(graded, case):
     reason = _skip_reason(case)
     if reason:
@@ -579,6 +698,26 @@ def test_hostile_submission_is_contained(graded, case):
             assert "bubblewrap" in layers, layers
         if case.disable:
             assert "landlock" in layers, layers
+
+
+@pytest.mark.parametrize("disable", ["", *FALLBACKS],
+                         ids=["auto", *(f"without-{d.replace(',', '-')}" for d in FALLBACKS)])
+def test_a_concurrent_grading_cannot_read_another_staged_submission(battery, disable):
+    """Two gradings at once: the second looks for the first's staged submission while it is staged."""
+    attacker = Case("read_another_workers_staged_submission", on_reference(READ_OTHER_STAGING), max_score=10,
+                    disable=disable, bound=60)
+    reason = _skip_reason(attacker)
+    if reason:
+        pytest.skip(reason)
+    victim = replace(attacker, name="victim_beside_a_reader", source=VICTIM)
+    runs: dict[str, Run] = {}
+    beside = threading.Thread(target=lambda: runs.__setitem__("victim", battery.run(victim)))
+    beside.start()
+    time.sleep(1.0)  # the victim's submission is staged by now, and stays so for seconds
+    run = battery.run(attacker)
+    beside.join()
+    assert runs["victim"].data["score"] == 10, runs["victim"].error or runs["victim"].data
+    assert_contained(run)
 
 
 @pytest.mark.parametrize("case", DETECTORS, ids=_id)

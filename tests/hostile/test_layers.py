@@ -16,7 +16,7 @@ from autograder.failures import SandboxUnavailable
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.grading.results import check_schema
 from autograder.labs import Lab
-from autograder.sandbox import isolation
+from autograder.sandbox import isolation, permissions, uids
 from autograder.worker import confine
 from tests.hostile.battery import FIXTURE, LAB, TEMPLATE
 
@@ -116,6 +116,21 @@ def test_honest_scores_are_the_same_under_every_layer(probe_lab, layers, monkeyp
     assert reference.extra["sandbox"]["mode"] == sandbox
 
 
+def test_a_worker_user_serves_one_worker_at_a_time():
+    """A second lease of a taken user waits, then refuses; released, the user serves again."""
+    host = isolation.probe_host()
+    if not host.root or not host.pool:
+        pytest.skip(f"no dedicated users here: {host.user_note or 'not root'}")
+    last = host.pool[-1:]  # the pool's last: the first is what other installs of dlgrade use
+    first = uids.lease(last, wait=0)
+    try:
+        with pytest.raises(SandboxUnavailable, match="busy"):
+            uids.lease(last, wait=0.2)
+    finally:
+        first.release()
+    uids.lease(last, wait=0).release()
+
+
 @pytest.mark.skipif(not LINUX, reason="the layers are Linux features")
 def test_worker_reports_what_it_applied(probe_lab):
     """The worker's first frame (before any student code) lists the layers it applied itself."""
@@ -150,3 +165,21 @@ def test_a_worker_that_cannot_confine_itself_stops_grading(probe_lab, monkeypatc
     monkeypatch.setattr(client_module, "worker_command", broken)
     with pytest.raises(SandboxUnavailable, match="dlgrade-sandbox"):
         grade(probe_lab, probe_lab.reference)
+
+
+def test_file_permissions_close_a_checkout_but_the_way_to_its_interpreter(tmp_path, monkeypatch):
+    """Without bubblewrap and Landlock: everything of the checkout is closed to other users (its
+    .git, its dist/ zips, its files), except a traverse bit on the way to a .venv inside it."""
+    repo = tmp_path / "repo"
+    for folder in (".venv/bin", ".git/objects", "dist/lab"):
+        (repo / folder).mkdir(parents=True)
+    (repo / "notes.md").write_text("")
+    for path in (repo, *repo.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    monkeypatch.setattr(permissions, "python_roots", lambda: [str(repo / ".venv")])
+    user = ("worker", 4242, 4242)
+    plan = isolation.Plan(mode="auto", root=True, user=user, users=(user,), seccomp=True)
+    changed = permissions.protect_by_permissions([repo / "dist"], plan)  # the repository is found from inside
+    others = {p.name: p.stat().st_mode & 0o007 for p in (repo, *repo.iterdir())}
+    assert others == {"repo": 0o001, ".venv": 0o005, ".git": 0, "dist": 0, "notes.md": 0}, others
+    assert str(repo / ".venv") not in changed

@@ -49,8 +49,8 @@ def test_net_numerical_gradients(student, hidden, seed):
     X, y = g.standard_normal((3, 4)), g.integers(0, 3, 3)
     params = net_params([4, *hidden, 3], seed=seed)
     net = make_net(student, list(hidden), 4, 3, 0.1, params)
-    _, grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss result")
-    check_gradients(net_loss(net, X, y), params, grads_dict(grads, params))
+    loss, grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss result")
+    check_gradients(net_loss(net, X, y), params, grads_dict(grads, params), value=loss)
 
 
 @graded(points=3, function="FullyConnectedNet.loss", hint="Regularise the weights W only, never the biases.")

@@ -50,14 +50,14 @@ def test_affine_forward_k_dims(student, inputs):
 def test_affine_backward_numerical(student, inputs, seed):
     """affine_backward matches numerical gradients"""
     x, w, b = inputs
-    _, cache = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result",
-                            function="affine_forward")
+    out, cache = expect_tuple(student.affine_forward(x, w, b), OUT_CACHE, name="affine_forward result",
+                              function="affine_forward")
     dout = np.random.default_rng(seed).standard_normal((x.shape[0], w.shape[1]))
     dx, dw, db = expect_tuple(student.affine_backward(dout, cache), DX_DW_DB, name="affine_backward result")
     # Numerical gradients of the submission's own affine_forward (its tests judge it); the hidden
     # tests compare with an independent oracle.
     check_gradients(student.affine_forward, {"x": x, "w": w, "b": b}, {"x": dx, "w": dw, "b": db}, dout=dout,
-                    pick=0)
+                    pick=0, value=out)
 
 
 @graded(points=1, function="relu_forward", hint="out = max(0, x), element-wise.")
@@ -102,11 +102,11 @@ def test_sigmoid_forward(student, x):
 @given(x=dst.float_arrays(dst.shapes(min_dims=1, max_dims=3), scale=4.0), seed=dst.seeds())
 def test_sigmoid_backward(student, x, seed):
     """sigmoid_backward against numerical gradients"""
-    _, cache = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result",
-                            function="sigmoid_forward")
+    out, cache = expect_tuple(student.sigmoid_forward(x), OUT_CACHE, name="sigmoid_forward result",
+                              function="sigmoid_forward")
     dout = np.random.default_rng(seed).standard_normal(x.shape)
     dx = student.sigmoid_backward(dout, cache)
-    check_gradients(student.sigmoid_forward, {"x": x}, {"x": dx}, dout=dout, pick=0)
+    check_gradients(student.sigmoid_forward, {"x": x}, {"x": dx}, dout=dout, pick=0, value=out)
 
 
 @graded(points=4, function="softmax_loss", hint="loss = mean of -log softmax(x)[i, y_i]; dx = (softmax - onehot) / N.")
@@ -120,7 +120,7 @@ def test_softmax_loss(student, data):
     assert_close(expect_scalar(loss, name="loss"), np.log(6.0) / 2, name="loss")
     x, y = data
     loss, dx = expect_tuple(student.softmax_loss(x, y), LOSS_DX, name="softmax_loss result")
-    check_gradients(student.softmax_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0)
+    check_gradients(student.softmax_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0, value=loss)
     # With dx right, softmax(x)[i, y_i] = N * dx[i, y_i] + 1: the loss is the mean of -log of that.
     n = len(y)
     p_y = n * expect_array(dx, x.shape, name="dx")[np.arange(n), y] + 1
@@ -154,7 +154,7 @@ def test_svm_loss(student, data):
     margins[np.arange(n), y] = 0
     loss, dx = expect_tuple(student.svm_loss(x, y), LOSS_DX, name="svm_loss result")
     assert_close(expect_scalar(loss, name="loss"), margins.sum() / n, name="loss")
-    check_gradients(student.svm_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0)
+    check_gradients(student.svm_loss, {"x": x}, {"x": dx}, extra={"y": y}, pick=0, value=loss)
 
 
 @graded(points=3, function="mse_loss", hint="0.5 * sum((pred - target)**2) / N, with N = pred.shape[0].")
@@ -165,7 +165,8 @@ def test_mse_loss(student, pred, seed):
     target = np.random.default_rng(seed).standard_normal(pred.shape)
     loss, dpred = expect_tuple(student.mse_loss(pred, target), ("loss", "dpred"), name="mse_loss result")
     assert_close(expect_scalar(loss, name="loss"), 0.5 * np.sum((pred - target) ** 2) / pred.shape[0], name="loss")
-    check_gradients(student.mse_loss, {"pred": pred}, {"pred": dpred}, extra={"target": target}, pick=0)
+    check_gradients(student.mse_loss, {"pred": pred}, {"pred": dpred}, extra={"target": target}, pick=0,
+                    value=loss)
 
 
 @pytest.mark.parametrize(("layer", "step"), [read_only_case(layer, step) for layer in LAYERS

@@ -18,4 +18,4 @@ def test_two_layer_net(student):
     assert_close(scores, layered_scores(student, params, X), name="scores")
     loss, grads = expect_tuple(net.loss(X, y), ("loss", "grads"), name="loss result")
     grads = grads_dict(grads, params)
-    check_gradients(net_loss(net, X, y), params, grads)
+    check_gradients(net_loss(net, X, y), params, grads, value=loss)

@@ -43,7 +43,7 @@ def test_net_gradients(student, g, reg, seed):
     params = net_params(g, seed)
     net = make_net(student, g, params, reg)
     X, y = net_data(g, seed + 1)
-    _, grads = net_loss(net, g, X, y)
+    loss, grads = net_loss(net, g, X, y)
 
     def loss_at(**point):
         net.update("params", point)
@@ -51,4 +51,4 @@ def test_net_gradients(student, g, reg, seed):
 
     # The full check would evaluate the loss twice per parameter entry; a few random directions per
     # parameter (torch.autograd.gradcheck's fast mode) catch any wrong gradient as surely.
-    check_gradients(loss_at, params, grads, function=f"{NET}.loss", directions=2, seed=seed)
+    check_gradients(loss_at, params, grads, function=f"{NET}.loss", directions=2, seed=seed, value=loss)

@@ -99,7 +99,7 @@ def test_temporal_softmax_loss(student, p):
     # A saturated softmax can make every entry of dx tiny, far below the central differences' own
     # rounding error (about 1e-16 * loss / h): the absolute floor keeps that noise from counting.
     check_gradients(student.temporal_softmax_loss, {"x": x}, {"x": dx}, extra={"y": y, "mask": mask}, pick=0,
-                    floor=1e-3)
+                    floor=1e-3, value=loss)
     # With dx right, softmax(x)[n, t, y] = N * dx[n, t, y] + 1 where the mask is on: the loss is -sum
     # of log of that over the unmasked steps, / N.
     n = x.shape[0]

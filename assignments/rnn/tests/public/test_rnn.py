@@ -33,11 +33,11 @@ def test_rnn_step_forward(student):
 def test_rnn_step_backward_numerical(student, p):
     """rnn_step_backward matches numerical gradients"""
     inputs = step_inputs(p)
-    _h, cache = call_checked(student, "rnn_step_forward", **inputs)
+    next_h, cache = call_checked(student, "rnn_step_forward", **inputs)
     grads = call_checked(student, "rnn_step_backward", p["dnext_h"], cache)
     # Central differences of the submission's own rnn_step_forward (its tests judge it).
     check_gradients(student.rnn_step_forward, inputs, dict(zip(("x", "prev_h", "Wx", "Wh", "b"), grads)),
-                    dout=p["dnext_h"], pick=0, function="rnn_step_backward")
+                    dout=p["dnext_h"], pick=0, function="rnn_step_backward", value=next_h)
 
 
 @graded(points=2, function="rnn_forward", hint="h[:, t] is the state after reading x[:, t]; h0 is not in h.")
