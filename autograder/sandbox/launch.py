@@ -68,12 +68,33 @@ def rmtree(path: str | os.PathLike) -> None:
     shutil.rmtree(path, onerror=fix)
 
 
+def _staging_parent(plan: Plan) -> str | None:
+    """Where the worker's folder is made: the system's temporary folder, unless a dedicated user
+    must reach it there without bubblewrap's own /tmp and cannot pass through it (a /tmp of mode
+    0700, as some containers have): then the first shared one it can pass through."""
+    if not plan.user or plan.bwrap:
+        return None
+    for parent in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
+        if _passable(parent):
+            return parent
+    return None  # the worker then says, in its own words, which folder it could not enter
+
+
+def _passable(path: str) -> bool:
+    """Whether any user may pass through ``path`` and every folder above it."""
+    folder = Path(os.path.realpath(path))
+    try:
+        return all(os.stat(f).st_mode & 0o001 for f in (folder, *folder.parents))
+    except OSError:
+        return False
+
+
 class Staging:
     """The worker's private copies (code, submission, probes, import stubs) and its home folder."""
 
     def __init__(self, submission: Path, probes: Path | None, forbidden: tuple[str, ...], plan: Plan) -> None:
         self.plan = plan
-        self.root = Path(tempfile.mkdtemp(prefix="dlgrade-run-"))
+        self.root = Path(tempfile.mkdtemp(prefix="dlgrade-run-", dir=_staging_parent(plan)))
         try:
             worker = self.root / "pkg" / "autograder" / "worker"
             worker.mkdir(parents=True)

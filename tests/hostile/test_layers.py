@@ -8,6 +8,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,21 @@ def test_honest_scores_are_the_same_under_every_layer(probe_lab, layers, monkeyp
     assert template.score == 0 and all(t.kind == "not_implemented" for t in template.tests), \
         [(t.nodeid, t.kind, t.message) for t in template.tests]
     assert reference.extra["sandbox"]["mode"] == sandbox
+
+
+@pytest.mark.skipif(not LINUX, reason="the layers are Linux features")
+def test_a_dedicated_user_grades_where_the_temporary_folder_is_closed(probe_lab, tmp_path, monkeypatch):
+    """Without bubblewrap's own /tmp, a temporary folder only root may pass through (mode 0700, as
+    some containers' /tmp) does not keep the dedicated user from its home: the reference still grades."""
+    if not isolation.probe_host().root or not isolation.probe_host().pool:
+        pytest.skip("no dedicated users here")
+    closed = tmp_path / "closed-tmp"
+    closed.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(closed))
+    monkeypatch.setenv("DLGRADE_SANDBOX_DISABLE", "bwrap,landlock")
+    report = grade(probe_lab, probe_lab.reference, GradingOptions(sandbox="auto"))
+    assert report.score == report.max_score == 10, [(t.nodeid, t.message) for t in report.tests]
+    assert any(layer.startswith("uid:") for layer in report.extra["sandbox"]["layers"])
 
 
 def test_a_worker_user_serves_one_worker_at_a_time():
