@@ -16,8 +16,10 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -50,7 +52,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     functions = tuple(args.functions or ())
     try:
-        report = grade(lab, target, GradingOptions(hidden=False, functions=functions, sandbox=args.sandbox))
+        # A torch lab's check trains networks for a while: say each test as it ends, not all at the end.
+        progress = _progress_to(sys.stderr) if lab.framework != "numpy" else None
+        report = grade(lab, target, GradingOptions(hidden=False, functions=functions, sandbox=args.sandbox,
+                                                   progress=progress))
     except SandboxUnavailable as exc:
         _error(str(exc))
         return 2
@@ -63,6 +68,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     console.print(f"[dim]{_sandbox_line(report.extra.get('sandbox', {}))}[/dim]", highlight=False)
     console.print("[dim]Hidden tests run when you submit; they check the harder cases too.[/dim]")
     return 0 if all(t.passed for t in report.tests) else 1
+
+
+def _progress_to(stream: TextIO) -> Callable[[str, bool, float], None]:
+    """A line per test on ``stream``, bound now: grading redirects the standard streams while tests run."""
+
+    def line(title: str, passed: bool, seconds: float) -> None:
+        print(f"  {'ok  ' if passed else 'FAIL'} {title[:60]} ({seconds:.1f} s)", file=stream, flush=True)
+
+    return line
 
 
 def cmd_list(args: argparse.Namespace) -> int:

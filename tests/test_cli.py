@@ -198,3 +198,15 @@ def test_student_bundle_offers_only_the_students_commands(monkeypatch, capsys):
     for verb in ("validate", "release", "batch", "report", "templates", "notebook", "grade"):
         assert main([verb, "--out", "x"]) == 2
         assert capsys.readouterr().out == (f"'{verb}' is not available in the student bundle: use check or list\n")
+
+
+def test_a_torch_lab_check_says_each_test_as_it_ends(capsys):
+    """A torch lab's check takes seconds per test: each one is named on stderr as it ends, a numpy lab's not."""
+    gan = find_lab("gan")
+    assert main(["check", "gan", str(gan.reference), "-k", "sample_noise"]) == 0
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.startswith("  ok ")]
+    assert lines and all(line.rstrip().endswith(" s)") for line in lines)
+    numpy_lab = find_lab("backprop")
+    assert main(["check", "backprop", str(numpy_lab.reference), "-k", "relu_forward"]) == 0
+    assert "  ok " not in capsys.readouterr().err

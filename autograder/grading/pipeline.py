@@ -75,6 +75,9 @@ class GradingOptions:
     """Paths the worker must not see besides the lab's private ones (results, other students' work)."""
     tests: tuple[str, ...] = ()
     """Only these tests (node ids, ``tests/hidden/test_x.py::test_y``); with ``functions``, those of both."""
+    progress: Callable[[str, bool, float], None] | None = None
+    """Told each test as it ends (its title, whether it passed, its seconds), for a check that takes a while.
+    Told before judging: a passed test can still be judged a failure (a worker-side problem seen after it)."""
     calibration_seeds: tuple[int, ...] = ()
     """A calibration run (``dlgrade calibrate``): each ``expect_trained`` measures these seeds and records them in
     its outcome's ``trained`` instead of judging its own seeds."""
@@ -161,7 +164,8 @@ def run(g: Grading) -> None:
     runner.prestart()  # the worker starts while pytest collects the tests
     budget = options.budget if options.budget is not None else lab.limits.total_timeout
     g.plugin = GradingPlugin(lab, runner, started=g.started, budget=budget, seed_of=seed_of(lab),
-                             calibration_seeds=options.calibration_seeds, calibrated=calibrated.ranges(lab))
+                             calibration_seeds=options.calibration_seeds, calibrated=calibrated.ranges(lab),
+                             progress=options.progress)
     try:
         _pytest(lab, options, g.workdir, [g.plugin], extra=["-x"] if options.stop_early else [])
     finally:

@@ -31,8 +31,9 @@ class LabTestError(Exception):
 class GradingPlugin:
     def __init__(self, lab: Lab, runner: SubmissionRunner, *, started: float, budget: float,
                  seed_of: Callable[[str], int], calibration_seeds: tuple[int, ...] = (),
-                 calibrated: dict[str, str] | None = None) -> None:
-        self.lab, self.runner, self.seed_of = lab, runner, seed_of
+                 calibrated: dict[str, str] | None = None,
+                 progress: Callable[[str, bool, float], None] | None = None) -> None:
+        self.lab, self.runner, self.seed_of, self.progress = lab, runner, seed_of, progress
         self.calibration_seeds, self.calibrated = calibration_seeds, calibrated or {}
         self._training: dict[str, TrainingContext] = {}
         self.budget, self.budget_end = budget, started + budget
@@ -89,9 +90,11 @@ class GradingPlugin:
         report = yield
         if report.when == "call" or (report.when == "setup" and not report.passed):
             # What the submission printed belongs to this test: taken now, judged after the run.
+            seconds = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
             self.ran.append(_Ran(item, report, call.excinfo.value if call.excinfo else None,
-                                 self.runner.take_output(),
-                                 time.monotonic() - self._started.get(item.nodeid, time.monotonic())))
+                                 self.runner.take_output(), seconds))
+            if self.progress is not None:
+                self.progress(_title(item), report.passed, seconds)
         return report
 
     # -- judging ----------------------------------------------------------------------------------
