@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import tiny_lab
+from tests.conftest import tiny_lab
 
 from autograder.authoring import calibration_stats as st
 from autograder.authoring.calibrate import CalibrationError, assess, calibrate, check, stale_calibration
