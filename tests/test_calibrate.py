@@ -8,7 +8,6 @@ import math
 from pathlib import Path
 
 import pytest
-from tests.conftest import tiny_lab
 
 from autograder.authoring import calibration_stats as st
 from autograder.authoring.calibrate import CalibrationError, assess, calibrate, check, stale_calibration
@@ -17,6 +16,7 @@ from autograder.grading.calibrated import figures
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
 from autograder.labs import Lab
+from tests.conftest import tiny_lab
 
 # -- the statistics ------------------------------------------------------------------------------------------
 
