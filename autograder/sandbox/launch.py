@@ -74,10 +74,13 @@ def _staging_parent(plan: Plan) -> str | None:
     0700, as some containers have): then the first shared one it can pass through."""
     if not plan.user or plan.bwrap:
         return None
-    for parent in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
-        if _passable(parent):
-            return parent
-    return None  # the worker then says, in its own words, which folder it could not enter
+    return shared_temp_parent()  # None: the worker then says, in its own words, which folder it could not enter
+
+
+def shared_temp_parent() -> str | None:
+    """The first temporary folder that every user can pass through: the system's, else /var/tmp or
+    /dev/shm; None when none is."""
+    return next((p for p in (tempfile.gettempdir(), "/var/tmp", "/dev/shm") if _passable(p)), None)
 
 
 def _passable(path: str) -> bool:

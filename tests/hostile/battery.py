@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading.results import check_schema
+from autograder.sandbox.launch import shared_temp_parent
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"
@@ -240,7 +241,8 @@ class Battery:
     """A world-readable copy of the probe lab (as a checkout is), with canaries planted."""
 
     def __init__(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="dlgrade-hostile-"))
+        # Where the unprivileged harness can reach it, whatever the mode of the system's /tmp.
+        self.base = Path(tempfile.mkdtemp(prefix="dlgrade-hostile-", dir=shared_temp_parent()))
         os.chmod(self.base, 0o755)
         # Two copies: runs without bubblewrap and Landlock close the grading material of theirs to
         # other users, which the runs that grade as an unprivileged user must still read.
