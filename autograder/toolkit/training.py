@@ -102,14 +102,11 @@ def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], 
     if ctx is not None and ctx.calibration_seeds:
         return _calibrate(measure, ctx.calibration_seeds, runs, record)
     for seed in seeds:
-        started = time.monotonic()
         try:
-            run = measure(seed)
+            run = _timed(measure, seed, runs)
         except BaseException:
-            runs.append(Run(seed, None, "no measurement", time.monotonic() - started))
             record()
             raise
-        runs.append(Run(seed, float(run.value), run.detail, time.monotonic() - started))
         if (run.value >= threshold) if above else (run.value <= threshold):
             record()
             return run
@@ -126,12 +123,19 @@ def _calibrate(measure: Callable[[int], Measured], seeds: Sequence[int], runs: l
     """Every one of ``seeds`` measured and recorded, none judged; a run that breaks is a run without a value."""
     last = Measured(float("nan"), "no run measured")
     for seed in seeds:
-        started = time.monotonic()
-        try:
-            last = measure(seed)
-        except Exception as exc:  # the submission's failure or a timeout: this run has no measurement
-            runs.append(Run(seed, None, f"{type(exc).__name__}: {str(exc)[:200]}", time.monotonic() - started))
-            continue
-        runs.append(Run(seed, float(last.value), last.detail, time.monotonic() - started))
+        with contextlib.suppress(Exception):  # the submission's failure or a timeout: a run without a measurement
+            last = _timed(measure, seed, runs)
     record()
     return last
+
+
+def _timed(measure: Callable[[int], Measured], seed: int, runs: list[Run]) -> Measured:
+    """``measure(seed)``, recorded in ``runs`` with its time: without a value (and why) when it raises."""
+    started = time.monotonic()
+    try:
+        run = measure(seed)
+    except BaseException as exc:
+        runs.append(Run(seed, None, f"{type(exc).__name__}: {str(exc)[:200]}", time.monotonic() - started))
+        raise
+    runs.append(Run(seed, float(run.value), run.detail, time.monotonic() - started))
+    return run
