@@ -14,6 +14,7 @@ layers exist here; what cannot run here is skipped with the reason.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import threading
@@ -648,9 +649,18 @@ def _skip_reason(case: Case) -> str | None:
         return None  # nothing to switch off: the auto run already covers this machine
     if not host.root or host.user is None:
         return f"the fallback without bubblewrap relies on a dedicated uid: {host.user_note}"
+    if not _workers_reach_python():
+        # Outside bubblewrap the dedicated users run the interpreter from its place: a checkout in a
+        # folder closed to them (a clone under a /tmp of mode 0700) leaves the fallback without its uid.
+        return f"the dedicated users cannot reach {sys.executable}: the fallback without bubblewrap has no uid here"
     if "landlock" not in case.disable and host.landlock < 1:
         return "the kernel offers no Landlock"
     return None
+
+
+@functools.cache
+def _workers_reach_python() -> bool:
+    return any(isolation.user_runs_python(uid, gid) for _name, uid, gid in isolation.probe_host().pool)
 
 
 def _id(case: Case) -> str:
