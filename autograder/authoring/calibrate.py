@@ -194,7 +194,8 @@ def _runs(job: Job, report: GradeReport, nodeid: str) -> list[dict]:
     outcome = next((t for t in report.tests if t.nodeid == nodeid), None)
     if outcome is not None and outcome.trained is not None:
         return [{"seed": r.seed, "value": r.value, "seconds": round(r.seconds, 3)}
-                | ({"detail": r.detail} if r.value is None else {}) for r in outcome.trained.runs]
+                | ({"detail": r.detail} if r.value is None else {}) | ({"parts": r.parts} if r.parts else {})
+                for r in outcome.trained.runs]
     why = outcome.message.partition("\n")[0] if outcome is not None else "the test did not run"
     return [{"seed": seed, "value": None, "seconds": 0.0, "detail": why or "no measurement"} for seed in job.seeds]
 
@@ -234,7 +235,8 @@ def render(data: dict) -> str:
 class Side:
     """Correct solutions or targeted bugs: how one run goes wrong, what that makes of the test, what is allowed."""
 
-    one_run: Callable[[list[float | None], float], st.Bound]
+    one_run: Callable[[dict[str, list[float | None]], float], st.Bound]
+    """The bound on one run's going wrong, from each condition's values (``_conditions``)."""
     over_seeds: Callable[[float, int], float]
     most: float
     least_runs: int
@@ -244,12 +246,15 @@ class Side:
     event: str  # what its wrong runs did
 
 
-CORRECT = Side(st.short_of, st.false_fail, FALSE_FAIL, MIN_RUNS, "false_fail_upper", "{}", "fail", "fell short")
-BROKEN = Side(st.reaching, st.false_pass, FALSE_PASS, MIN_MUTANT_RUNS, "false_pass_upper", "mutant {}", "pass",
+# A correct solution fails a run when its worst condition falls short: that is what its values measure. A
+# broken one passes a run only when every condition reaches the threshold.
+CORRECT = Side(lambda runs, t: st.short_of(runs[VALUE], t), st.false_fail, FALSE_FAIL, MIN_RUNS, "false_fail_upper",
+               "{}", "fail", "fell short")
+BROKEN = Side(st.reaching_all, st.false_pass, FALSE_PASS, MIN_MUTANT_RUNS, "false_pass_upper", "mutant {}", "pass",
               "reached the threshold")
 
 
-def _side(runs_by_name: dict[str, list[float | None]], threshold: float, k: int, side: Side
+def _side(runs_by_name: dict[str, dict[str, list[float | None]]], threshold: float, k: int, side: Side
           ) -> tuple[dict[str, dict], list[str]]:
     """Each solution's figures on ``side`` and the problems among them."""
     figures, problems = {}, []
@@ -258,24 +263,39 @@ def _side(runs_by_name: dict[str, list[float | None]], threshold: float, k: int,
         chance = side.over_seeds(bound.upper, k)
         figures[name] = bound.data() | {side.key: chance}
         who = side.label.format(name)
-        if len(runs) < side.least_runs:
-            problems.append(f"{who}: {len(runs)} runs, at least {side.least_runs} needed")
+        if bound.runs < side.least_runs:
+            problems.append(f"{who}: {bound.runs} runs, at least {side.least_runs} needed")
         if chance > side.most:
             problems.append(f"{who} may {side.verdict} it with probability up to {chance:.2g} (over {side.most:g}): "
                             f"{bound.wrong} of {bound.runs} runs {side.event}, bound by {bound.method}")
     return figures, problems
 
 
-def _measured(entry: dict) -> list[float | None]:
-    return [run["value"] for run in entry["runs"]]
+def _values(entry: dict, sign: float) -> list[float | None]:
+    return [None if run["value"] is None else sign * run["value"] for run in entry["runs"]]
+
+
+VALUE = "value"  # the condition name of a measurement without parts: its value
+
+
+def _conditions(entry: dict, sign: float) -> dict[str, list[float | None]]:
+    """A solution's runs as each condition's values (``sign`` times them), a run without a value None in
+    each; a test whose measurement has no parts has the one condition ``VALUE``."""
+    runs = entry["runs"]
+    signed = _values(entry, sign)
+    names = sorted({name for run in runs for name in run.get("parts", {})})
+    if not names:
+        return {VALUE: signed}
+    return {name: [None if v is None else sign * run["parts"][name] for v, run in zip(signed, runs, strict=True)]
+            for name in names}
 
 
 def assess(test: dict) -> dict:
     """The bounds a test's distributions give at its threshold and seeds, what falls short and what would fix it."""
     sign = 1.0 if test["above"] else -1.0  # the statistics are for "at least": "at most" is negated
     threshold, k = sign * test["threshold"], len(test["seeds"])
-    correct = {name: [None if v is None else sign * v for v in _measured(e)] for name, e in test["solutions"].items()}
-    broken = {stem: [None if v is None else sign * v for v in _measured(e)] for stem, e in test["mutants"].items()}
+    correct = {name: {VALUE: _values(e, sign)} for name, e in test["solutions"].items()}
+    broken = {stem: _conditions(e, sign) for stem, e in test["mutants"].items()}
     figures_correct, problems = _side(correct, threshold, k, CORRECT)
     figures_broken, broken_problems = _side(broken, threshold, k, BROKEN)
     problems += broken_problems
@@ -287,26 +307,27 @@ def assess(test: dict) -> dict:
     if problems:  # the ranges of other numbers of seeds, only to say what would fix it
         ranges = {seeds: _thresholds(correct, broken, seeds, sign) if seeds != k else meeting
                   for seeds in range(1, MOST_SEEDS + 1)}
-        too_few = any(len(r) < MIN_RUNS for r in correct.values()) or any(
-            len(r) < MIN_MUTANT_RUNS for r in broken.values())
+        too_few = any(len(r[VALUE]) < MIN_RUNS for r in correct.values()) or any(
+            len(next(iter(r.values()))) < MIN_MUTANT_RUNS for r in broken.values())
         problems += _fixes(ranges, k, correct, too_few)
     return {"ok": not problems, "problems": problems, "correct": figures_correct, "mutants": figures_broken,
             "thresholds_meeting_both": meeting, "slowest_run_seconds": slowest}
 
 
-def _thresholds(correct: dict[str, list], broken: dict[str, list], seeds: int, sign: float) -> list[float] | None:
+def _thresholds(correct: dict[str, dict], broken: dict[str, dict], seeds: int, sign: float) -> list[float] | None:
     """The thresholds (as the test states them) at which both bounds hold with ``seeds`` seeds, or None."""
-    found = [v for runs in (*correct.values(), *broken.values()) for v in runs if v is not None]
+    found = [v for conditions in (*correct.values(), *broken.values()) for runs in conditions.values()
+             for v in runs if v is not None]
     if not found:
         return None
     span = (max(found) - min(found)) or 1.0
     lo, hi = min(found) - span, max(found) + span
 
     def correct_ok(t: float) -> bool:
-        return all(st.false_fail(st.short_of(runs, t).upper, seeds) <= FALSE_FAIL for runs in correct.values())
+        return all(st.false_fail(CORRECT.one_run(runs, t).upper, seeds) <= FALSE_FAIL for runs in correct.values())
 
     def broken_ok(t: float) -> bool:
-        return all(st.false_pass(st.reaching(runs, t).upper, seeds) <= FALSE_PASS for runs in broken.values())
+        return all(st.false_pass(BROKEN.one_run(runs, t).upper, seeds) <= FALSE_PASS for runs in broken.values())
 
     highest = st.boundary(correct_ok, lo, hi, holds_below=True)
     lowest = st.boundary(broken_ok, lo, hi, holds_below=False)
@@ -315,7 +336,7 @@ def _thresholds(correct: dict[str, list], broken: dict[str, list], seeds: int, s
     return sorted([round(sign * lowest, 6), round(sign * highest, 6)])
 
 
-def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, list], too_few: bool) -> list[str]:
+def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, dict], too_few: bool) -> list[str]:
     """What would make the test meet both bounds: another threshold, other seeds, more runs, or a redesign."""
     fixes = []
     if ranges.get(k):
@@ -324,7 +345,7 @@ def _fixes(ranges: dict[int, list[float] | None], k: int, correct: dict[str, lis
     if others:
         fixes.append("fix: thresholds that meet both with other seeds: " + "; ".join(others))
     unbounded = [name for name, runs in correct.items()
-                 if st.short_of(runs, float("-inf")).method == "clopper-pearson"]
+                 if CORRECT.one_run(runs, float("-inf")).method == "clopper-pearson"]
     if unbounded:
         fixes.append(f"more runs tighten a count (Clopper-Pearson) bound: {st.runs_for(FALSE_FAIL, k)} runs "
                      f"without a failure meet {FALSE_FAIL:g} with {k} seeds ({', '.join(unbounded)})")

@@ -16,6 +16,12 @@ smaller, which would make the pair's confidence less than 95%):
   measurement, and needs many runs (none of 30 runs falling short bounds ``p`` by 0.095, which three
   seeds make 8.6e-4; a broken variant needs about 900 runs for 1e-2 over three seeds).
 
+A measurement that is the worst of several conditions (``Measured.parts``: a run passes only when each
+reaches the threshold) lets a broken variant's chance to pass be bounded by its least likely condition's
+(``reaching_all``), each condition's bound taken at a Bonferroni-corrected confidence so that the smallest
+still holds at 95%: a variant whose worst condition is lumpy (a network that mostly plays one action, now
+and then a little better) is bounded by a condition that is not.
+
 A measurement that is the same in every run (a broken variant that never trains) or a solution none
 of whose runs measured anything (it failed before the measurement) has no spread to bound: its
 verdict does not depend on the seed, and its bound is 0 on the side it is on.
@@ -29,8 +35,8 @@ from __future__ import annotations
 import functools
 import math
 import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from scipy import optimize, stats
 
@@ -102,24 +108,37 @@ def short_of(values: Sequence[float | None], threshold: float) -> Bound:
                   lambda: normal_below_upper(measured, threshold))
 
 
-def reaching(values: Sequence[float | None], threshold: float) -> Bound:
+def reaching(values: Sequence[float | None], threshold: float, confidence: float = CONFIDENCE) -> Bound:
     """A broken variant's runs: the bound on P(one run reaches ``threshold``); a run without a measurement
     never does, so the measured runs alone decide (the mixture passes less often than they do)."""
     measured = [v for v in values if v is not None]
     if not measured:
         return Bound(len(values), 0, 0.0, "unmeasured")
     wrong = sum(1 for v in measured if v >= threshold)
-    return _bound(len(values), wrong, measured, True, lambda: normal_below_upper([-v for v in measured], -threshold))
+    return _bound(len(values), wrong, measured, True,
+                  lambda: normal_below_upper([-v for v in measured], -threshold, confidence), confidence)
 
 
-def _bound(n: int, wrong: int, measured: list[float], usable: bool, normal: Callable[[], float]) -> Bound:
+def reaching_all(conditions: Mapping[str, Sequence[float | None]], threshold: float) -> Bound:
+    """A broken variant's runs measured as several ``conditions`` (name -> each run's value) that must all
+    reach ``threshold``: the bound of the least likely one, each at confidence ``1 - (1 - CONFIDENCE) / m``."""
+    if len(conditions) == 1:
+        return reaching(next(iter(conditions.values())), threshold)
+    confidence = 1 - (1 - CONFIDENCE) / len(conditions)
+    bounds = {name: reaching(values, threshold, confidence) for name, values in conditions.items()}
+    name = min(bounds, key=lambda n: bounds[n].upper)
+    return replace(bounds[name], method=f"{bounds[name].method} on its condition {name!r}")
+
+
+def _bound(n: int, wrong: int, measured: list[float], usable: bool, normal: Callable[[], float],
+           confidence: float = CONFIDENCE) -> Bound:
     """``usable``: the measured values stand for every run (a correct solution's unmeasured run is a failure
     that no distribution of values describes)."""
     if usable and _spread(measured) == 0 and wrong == 0:
         return Bound(n, 0, 0.0, "constant")
     if usable and looks_normal(measured):
         return Bound(n, wrong, normal(), "normal")
-    return Bound(n, wrong, clopper_pearson_upper(wrong, n), "clopper-pearson")
+    return Bound(n, wrong, clopper_pearson_upper(wrong, n, confidence), "clopper-pearson")
 
 
 def false_fail(one_run: float, seeds: int) -> float:

@@ -15,6 +15,7 @@ is no context and it only judges.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
@@ -31,6 +32,15 @@ class Measured:
     """The number the threshold is compared with."""
     detail: str = ""
     """What a person reads about the run ("6 of 8 modes, 41% high quality"); the value when empty."""
+    parts: dict[str, float] = field(default_factory=dict)
+    """Conditions that must each reach the threshold, by name, when the value is their worst (the lowest, or
+    the highest for an "at most" test): calibration bounds a broken variant's chance to pass by its least
+    likely condition's, which can be far better behaved than the worst of them."""
+
+
+NOT_MEASURED = math.nan
+"""The value of a run that ended before its measurement (``Measured(NOT_MEASURED, why)``): it never passes,
+and is recorded without a value."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Run:
     value: float | None
     detail: str
     seconds: float
+    parts: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,10 +111,10 @@ def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], 
             ctx.trained = Trained(quantity, function, float(threshold), above, tuple(seeds), tuple(runs), ctx.limit)
 
     if ctx is not None and ctx.calibration_seeds:
-        return _calibrate(measure, ctx.calibration_seeds, runs, record)
+        return _calibrate(measure, ctx.calibration_seeds, runs, record, above)
     for seed in seeds:
         try:
-            run = _timed(measure, seed, runs)
+            run = _timed(measure, seed, runs, above)
         except BaseException:
             record()
             raise
@@ -119,23 +130,29 @@ def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], 
 
 
 def _calibrate(measure: Callable[[int], Measured], seeds: Sequence[int], runs: list[Run],
-               record: Callable[[], None]) -> Measured:
+               record: Callable[[], None], above: bool) -> Measured:
     """Every one of ``seeds`` measured and recorded, none judged; a run that breaks is a run without a value."""
-    last = Measured(float("nan"), "no run measured")
+    last = Measured(NOT_MEASURED, "no run measured")
     for seed in seeds:
         with contextlib.suppress(Exception):  # the submission's failure or a timeout: a run without a measurement
-            last = _timed(measure, seed, runs)
+            last = _timed(measure, seed, runs, above)
     record()
     return last
 
 
-def _timed(measure: Callable[[int], Measured], seed: int, runs: list[Run]) -> Measured:
-    """``measure(seed)``, recorded in ``runs`` with its time: without a value (and why) when it raises."""
+def _timed(measure: Callable[[int], Measured], seed: int, runs: list[Run], above: bool) -> Measured:
+    """``measure(seed)``, recorded in ``runs`` with its time: without a value (and why) when it raises or
+    measured nothing."""
     started = time.monotonic()
     try:
         run = measure(seed)
     except BaseException as exc:
         runs.append(Run(seed, None, f"{type(exc).__name__}: {str(exc)[:200]}", time.monotonic() - started))
         raise
-    runs.append(Run(seed, float(run.value), run.detail, time.monotonic() - started))
+    value = float(run.value)
+    if run.parts and math.isfinite(value) and value != (min if above else max)(run.parts.values()):
+        raise ValueError(f"a measurement with parts is the worst of them: {value} is not that of {run.parts}")
+    measured = math.isfinite(value)
+    runs.append(Run(seed, value if measured else None, run.detail or ("" if measured else "no measurement"),
+                    time.monotonic() - started, dict(run.parts) if measured else {}))
     return run
