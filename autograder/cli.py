@@ -153,8 +153,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for result in results:
         console.rule(f"validate {result.lab}")
         for check in result.checks:
-            mark = ("[green]ok[/green]  " if check.ok else "[yellow]warn[/yellow]" if check.warning
-                    else "[red]FAIL[/red]")
+            mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
             console.print(f"{mark} {check.what}  [dim]{check.detail}[/dim]", highlight=False)
     failed = [r.lab for r in results if not r.ok]
     console.print(f"[red]validation failed: {', '.join(failed)}[/red]" if failed

@@ -211,3 +211,25 @@ def test_expect_trained_passes_at_the_first_run_that_reaches_the_threshold():
     exc = failure(lambda: expect_trained(lambda s: Measured(3.0), seeds=(5,), threshold=1.0, quantity="loss",
                                          function="fit", above=False))
     assert "seed 5: 3" in exc.detail
+
+
+def test_expect_trained_records_runs_without_a_measurement_and_the_parts_of_those_with_one():
+    from autograder.toolkit import NOT_MEASURED, Measured, expect_trained
+    from autograder.toolkit.training import TrainingContext, context
+
+    def measure(seed: int) -> Measured:
+        if seed == 0:  # the run broke before its measurement: no value, and the next seed is tried
+            return Measured(NOT_MEASURED, "the network came back with the wrong shapes")
+        return Measured(2.0, "", {"greedy": 2.0, "training": 5.0})
+
+    with context(TrainingContext()) as ctx:
+        assert expect_trained(measure, seeds=(0, 1), threshold=1.0, quantity="return", function="train").value == 2.0
+    first, second = ctx.trained.runs
+    assert (first.value, first.detail, first.parts) == (None, "the network came back with the wrong shapes", {})
+    assert (second.value, second.parts) == (2.0, {"greedy": 2.0, "training": 5.0})
+    exc = failure(lambda: expect_trained(lambda s: Measured(NOT_MEASURED), seeds=(3,), threshold=1.0,
+                                         quantity="return", function="train"))
+    assert "seed 3: no measurement" in exc.detail
+    with pytest.raises(ValueError, match="the worst of them"):  # a lab's mistake, not the submission's
+        expect_trained(lambda s: Measured(5.0, "", {"greedy": 2.0, "training": 5.0}), seeds=(0,), threshold=1.0,
+                       quantity="return", function="train")

@@ -363,8 +363,8 @@ def check(lab: Lab, reference: GradeReport) -> tuple[bool, str, bool]:
     expect_trained): (fresh and of exactly its training tests, what it says, every bound met (recomputed from
     the runs)).
 
-    A missing or stale calibration fails validation. Bounds not met are shown as a warning: a test that needs
-    redesigning is known and reported, and fails no release until a redesign lands (docs/authoring.md)."""
+    A missing or stale calibration fails validation, and so does a bound not met: a test that needs
+    redesigning (``assess`` says how) stops a release until the redesign is calibrated."""
     how = f"run `make calibrate` or `dlgrade calibrate {lab.name} --budget gradescope` and commit it"
     why = stale_calibration(lab)
     if why is not None:
