@@ -194,6 +194,19 @@ def test_probe_substitutes_only_where_the_harness_has_them(tmp_path):
     assert own.probe("total", 3, substitute=["base"]) == 7  # a student's check: their own base
     assert module.base(3) == 6  # put back after the call
 
+    def fails(student: Student, exc: AssertionError) -> AssertionError:
+        with pytest.raises(AssertionError) as caught, student.running_own(["base"]):
+            raise exc
+        return caught.value
+
+    # A student's own check: the failure says their own base ran; a grading's failure is left as it was.
+    mismatch = fails(own, Mismatch("loss", "is 7, expected 4", "x = 3", function="loss"))
+    assert isinstance(mismatch, Mismatch) and mismatch.function == "loss"
+    assert mismatch.summary() == "loss: is 7, expected 4"
+    assert mismatch.detail.startswith("x = 3\nThis check also ran your own base; grading runs correct versions")
+    assert "your own base" in str(fails(own, AssertionError("G changed")))
+    assert str(fails(graded, AssertionError("G changed"))) == "G changed"
+
 
 def test_expect_trained_passes_at_the_first_run_that_reaches_the_threshold():
     from autograder.toolkit import Measured, expect_trained

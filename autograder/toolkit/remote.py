@@ -6,12 +6,13 @@ Calls become requests to the worker; what comes back is plain data or a ``Handle
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from autograder.failures import GraderFault, SubmissionFailure
 from autograder.sandbox.runner import SubmissionRunner
-from autograder.toolkit.compare import all_finite, expect_finite
+from autograder.toolkit.compare import Mismatch, all_finite, expect_finite
 from autograder.worker.wire import Handle
 
 
@@ -152,6 +153,22 @@ class Student(_Endpoint):
     def substituting(self) -> bool:
         """Whether ``probe(substitute=...)`` puts correct versions in place (else the submission's run)."""
         return self._substitutes is not None
+
+    @contextlib.contextmanager
+    def running_own(self, names: Sequence[str]) -> Iterator[None]:
+        """Where no correct versions are at hand (a student's own check), a failure inside says that the
+        submission's own ``names`` ran too, where a grading runs correct ones: a bug there may be the cause."""
+        try:
+            yield
+        except AssertionError as failure:
+            if self.substituting or not names:
+                raise
+            note = (f"This check also ran your own {', '.join(names)}; grading runs correct versions of those "
+                    "instead, so if their tests fail too, fix them first.")
+            if isinstance(failure, Mismatch):
+                raise Mismatch(failure.name, failure.problem, "\n".join(filter(None, (failure.detail, note))),
+                               function=failure.function) from None
+            raise AssertionError(f"{failure}\n{note}") from None
 
 
 def _wrap(client: SubmissionRunner, value: Any) -> Any:

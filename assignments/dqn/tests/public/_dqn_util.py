@@ -179,12 +179,6 @@ def loss_report(student: Student, online: np.ndarray, target: np.ndarray, batch:
     return report
 
 
-def own_versions(student: Student, names: str) -> str:
-    """A note for failures of a student's own check, where their own ``names`` run in the probe
-    (a grading runs the grader's)."""
-    return "" if student.substituting else f" (this check ran your own {names}; grading runs the grader's)"
-
-
 # ---------------------------------------------------------------------------------------------
 # Statistics and training.
 # ---------------------------------------------------------------------------------------------
@@ -299,13 +293,14 @@ def chain_error(student: Student, one_step: bool, double: bool, seed: int) -> Me
     detail = (f"Q(s, quit) = {np.array2string(q[:, 0], precision=3)} (0.5 everywhere when trained), "
               f"Q(3, right) = {q[3, 1]:.3f} (1); the greedy action "
               + (f"quits at position(s) {quits}" if quits else "moves right everywhere"))
-    return Measured(max(parts.values()), detail + own_versions(student, "QNetwork and other functions"), parts)
+    return Measured(max(parts.values()), detail, parts)
 
 
 def assert_learns_chain(student: Student, one_step: bool, double: bool = False) -> None:
     """After training with one of SEEDS, the greedy policy moves right at all 4 positions and the Q values
     that do not depend on gamma are within CHAIN_TOLERANCE."""
-    expect_trained(lambda seed: chain_error(student, one_step, double, seed), seeds=SEEDS, threshold=CHAIN_TOLERANCE,
-                   above=False, function="train_dqn",
-                   quantity="the error of the trained Q values that do not depend on gamma (quitting 0.5, moving "
-                   "right from the last position 1), or of the greedy policy")
+    with student.running_own(TRAINING_SUBSTITUTES):
+        expect_trained(lambda seed: chain_error(student, one_step, double, seed), seeds=SEEDS,
+                       threshold=CHAIN_TOLERANCE, above=False, function="train_dqn",
+                       quantity="the error of the trained Q values that do not depend on gamma (quitting 0.5, "
+                       "moving right from the last position 1), or of the greedy policy")

@@ -6,13 +6,10 @@ networks are the grader's (see probes.py).
 
 A test of one function puts the grader's versions of the graded functions it runs through in place
 of the submission's (``student.probe(substitute=...)``); in a student's own check, which has none,
-their own versions run, and a failure of the public tests says so (``own_versions_note``).
+their own versions run, and a failure of the public tests says so (``Student.running_own``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -189,22 +186,6 @@ def trained_samples(student, real: np.ndarray, steps: int, batch: int, seed: int
                        "Generator and Discriminator are the grader's own networks, and train_gan must return the "
                        "Generator(...) it built and trained", function="train_gan")
     return generator_forward(out["parameters"], z)
-
-
-@contextmanager
-def own_versions_note(student, names: Sequence[str]) -> Iterator[None]:
-    """A failure inside, in a student's own check, adds that the student's own ``names`` ran where a
-    grading puts the grader's correct versions: a bug in them may be the cause."""
-    try:
-        yield
-    except AssertionError as exc:
-        if student.substituting or not names:
-            raise
-        note = (f" (in this check your own {', '.join(names)} ran; grading uses correct ones, so a bug there "
-                "may be the cause)")
-        if isinstance(exc, Mismatch):
-            raise Mismatch(exc.name, exc.problem + note, exc.detail, exc.function) from None
-        raise AssertionError(f"{exc}{note}") from None
 
 
 def train_step_calls(student, *, loss: str = "ns", calls: int = 2, batch: int = 16, seed: int = 0,

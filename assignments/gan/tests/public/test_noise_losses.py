@@ -2,7 +2,7 @@
 loss call also fails on a changed argument."""
 
 import numpy as np
-from _gan_util import BUILT_ON, f32, loss_and_grads, numeric_grads, own_versions_note
+from _gan_util import BUILT_ON, f32, loss_and_grads, numeric_grads
 from hypothesis import given, settings
 
 from autograder.toolkit import TensorValue, assert_close, expect_array, graded
@@ -76,7 +76,7 @@ def test_bce_loss_gradient(student, x, seed):
 def test_discriminator_loss(student, real, seed):
     """discriminator_loss value and gradients"""
     fake = np.random.default_rng(seed).uniform(-4, 4, real.shape)
-    with own_versions_note(student, BUILT_ON["discriminator_loss"]):
+    with student.running_own(BUILT_ON["discriminator_loss"]):
         value, _ = loss_and_grads(student, "discriminator_loss", f32(real), f32(fake))
         expected = _naive_bce(f32(real), np.ones(real.shape)) + _naive_bce(f32(fake), np.zeros(real.shape))
         assert_close(value, expected, name="discriminator_loss", rtol=1e-5)
@@ -92,7 +92,7 @@ def test_discriminator_loss(student, real, seed):
 @given(fake=dst.float_arrays(dst.shapes(min_dims=1, max_dims=2, max_side=5), scale=4.0))
 def test_generator_loss(student, fake):
     """generator_loss (non-saturating) value and gradient"""
-    with own_versions_note(student, BUILT_ON["generator_loss"]):
+    with student.running_own(BUILT_ON["generator_loss"]):
         value, _ = loss_and_grads(student, "generator_loss", f32(fake))
         assert_close(value, _naive_bce(f32(fake), np.ones(fake.shape)), name="generator_loss", rtol=1e-5)
         _, (grad,) = loss_and_grads(student, "generator_loss", fake, dtype="float64")

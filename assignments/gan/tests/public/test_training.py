@@ -5,7 +5,6 @@ import numpy as np
 from _gan_util import (
     LOSSES,
     TRAIN_GAN_RELIES_ON,
-    own_versions_note,
     params_equal,
     ring_data,
     train_step_calls,
@@ -20,7 +19,7 @@ from autograder.toolkit import graded
              "nothing in this phase may change G.")
 def test_discriminator_phase_changes_only_d(student):
     """gan_train_step: the discriminator's step changes D, not G"""
-    with own_versions_note(student, LOSSES):
+    with student.running_own(LOSSES):
         _, traces, _ = train_step_calls(student)
         for i, trace in enumerate(traces, start=1):
             assert params_equal(trace.g_phase_start["G"], trace.start["G"]), (
@@ -35,7 +34,7 @@ def test_discriminator_phase_changes_only_d(student):
         hint="The generator's loss goes through D(fake) without detaching fake; only G_opt steps.")
 def test_generator_phase_changes_only_g(student):
     """gan_train_step: the generator's step changes G (it gets a gradient), not D"""
-    with own_versions_note(student, LOSSES):
+    with student.running_own(LOSSES):
         _, traces, _ = train_step_calls(student)
         for i, trace in enumerate(traces, start=1):
             assert params_equal(trace.end["D"], trace.g_phase_start["D"]), (
@@ -52,7 +51,7 @@ def test_generator_phase_changes_only_g(student):
 def test_train_gan_reproducible(student):
     """train_gan with the same seed gives the same generator, another seed another one"""
     real = ring_data(512, seed=5)
-    with own_versions_note(student, TRAIN_GAN_RELIES_ON):
+    with student.running_own(TRAIN_GAN_RELIES_ON):
         runs = [trained_samples(student, real, 25, 64, seed, 200, 77) for seed in (3, 3, 4)]
         assert np.array_equal(runs[0], runs[1]), "two runs of train_gan with seed 3 gave different generators"
         assert not np.array_equal(runs[0], runs[2]), "seeds 3 and 4 gave the same generator: is the seed used?"

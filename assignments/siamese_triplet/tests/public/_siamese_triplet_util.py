@@ -8,8 +8,7 @@ formulas are the hidden tests' oracles (``_siamese_triplet_hidden.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -283,21 +282,6 @@ def trained_layers(report: object, layers: list[tuple[np.ndarray, np.ndarray]], 
                            name=f"model parameter {i} (its initial shape is {shape})", function="train_triplet")
               for i, (value, shape) in enumerate(zip(got, shapes))]
     return list(zip(arrays[::2], arrays[1::2]))
-
-
-@contextmanager
-def running_their_own(student: Student, others: Sequence[str]) -> Iterator[None]:
-    """Where no correct versions of ``others`` are at hand (a student's own check), a failure inside
-    says that the submission's own ran too: grading runs correct ones in their place."""
-    try:
-        yield
-    except Mismatch as failure:
-        if student.substituting:
-            raise
-        note = (f"This check also ran your own {', '.join(others)}; grading runs correct versions of those "
-                "instead, so if their tests fail too, fix them first.")
-        raise Mismatch(failure.name, failure.problem, "\n".join(filter(None, (failure.detail, note))),
-                       function=failure.function) from None
 
 
 def siamese_report(student: Student, x1: np.ndarray, x2: np.ndarray, embedding_dim: int) -> dict:

@@ -20,7 +20,6 @@ from _siamese_triplet_util import (
     own_gradients,
     point_sets,
     recall_inputs,
-    running_their_own,
 )
 from hypothesis import given, settings
 
@@ -143,7 +142,7 @@ def _balanced_batch(seed: int, margin: float):
              "negative; mean of relu(hardest_pos - hardest_neg + margin) over the anchors.")
 def test_batch_hard(student):
     """batch_hard_triplet_loss on a batch of three classes of three"""
-    with running_their_own(student, ["pairwise_distances"]):
+    with student.running_own(["pairwise_distances"]):
         # Worked by hand, margin 1.8: anchors 0 to 3 have hardest (positive, negative) distances (1, 3),
         # (1, 2), (1.5, 2), (1.5, 3.5): terms 0, 0.8, 1.3, 0; anchor 4 has no positive. The mean is 2.1 / 4.
         loss = call_mining(student, "batch_hard_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
@@ -164,7 +163,7 @@ def test_batch_hard(student):
              "triplets whose term is > 1e-16; fraction_positive = that number / the number of valid triplets.")
 def test_batch_all(student):
     """batch_all_triplet_loss and fraction_positive on a batch of three classes of three"""
-    with running_their_own(student, ["pairwise_distances"]):
+    with student.running_own(["pairwise_distances"]):
         # Worked by hand, margin 1.8: of the 12 valid triplets, 3 have a positive term, (anchor, positive,
         # negative) = (1, 0, 2): 1 - 2 + 1.8, (2, 3, 0): 1.5 - 3 + 1.8 and (2, 3, 1): 1.5 - 2 + 1.8.
         result = call_mining(student, "batch_all_triplet_loss", f32(LINE), ints(LINE_LABELS), margin=1.8)
@@ -209,7 +208,7 @@ def test_sample_triplets_valid(student):
 @given(inputs=recall_inputs(max_k=1))
 def test_recall_at_1(student, inputs):
     """recall_at_k with k = 1"""
-    with running_their_own(student, ["pairwise_distances"]):
+    with student.running_own(["pairwise_distances"]):
         # Worked by hand: the nearest other point of 0, 1, 3, 3.5, 10 is 1, 0, 3.5, 3, 3.5: two hits of five.
         points, classes = np.array([[0.0], [1.0], [3.0], [3.5], [10.0]]), np.array([0, 1, 1, 1, 0])
         got = expect_scalar(call_mining(student, "recall_at_k", f32(points), ints(classes), k=1), name="recall@1")

@@ -6,7 +6,6 @@ from _siamese_triplet_util import (
     digits_split,
     grader_embeddings,
     grader_layers,
-    running_their_own,
     siamese_report,
     trained_layers,
 )
@@ -89,6 +88,6 @@ def test_training_nearest_neighbour_accuracy(student):
                                                grader_embeddings(trained, X_test), y_test)
         return Measured(accuracy, f"accuracy {accuracy:.3f}")
 
-    with running_their_own(student, TRAINING_RELIES_ON):
+    with student.running_own(TRAINING_RELIES_ON):
         expect_trained(measure, seeds=SEEDS, threshold=ACCURACY_THRESHOLD,
                        quantity="held-out 1-NN accuracy (untrained: about 0.23)", function="train_triplet")
