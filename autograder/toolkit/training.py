@@ -122,10 +122,11 @@ def expect_trained(measure: Callable[[int], Measured], *, seeds: Sequence[int], 
             record()
             return run
     record()
-    goal = f"{'at least' if above else 'at most'} {threshold:g}"
+    missed = f"{'stayed below' if above else 'stayed above'} {threshold:g}"
     shown = "; ".join(f"seed {r.seed}: {r.detail or f'{r.value:.4g}'}" for r in runs)
     calibrated = f"\n{ctx.calibrated}" if ctx is not None and ctx.calibrated else ""
-    raise Mismatch(quantity, f"stayed short of {goal} in each of {len(seeds)} training runs", shown + calibrated,
+    each = f"in each of {len(seeds)} training runs" if len(seeds) > 1 else "in its training run"
+    raise Mismatch(quantity, f"{missed} {each}", shown + calibrated,
                    function=function)
 
 
