@@ -31,7 +31,7 @@ def check_forward(student, g: ConvGeometry, seed: int) -> None:
 
 
 def check_backward(student, g: ConvGeometry, seed: int) -> None:
-    data, dout, (dx, dw, db) = conv_gradients(student, g, seed)
+    data, dout, (dx, dw, db), _ = conv_gradients(student, g, seed)
     _, ex, ew, eb = conv(data["x"], data["w"], data["b"], g.stride, g.pad, dout)
     assert_close(dx, ex, name="dx", function=BACKWARD)
     assert_close(dw, ew, name="dw", function=BACKWARD)

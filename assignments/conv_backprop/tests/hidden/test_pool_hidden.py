@@ -22,7 +22,7 @@ BACKWARD = "max_pool_backward_naive"
 
 
 def check_backward(student, g: PoolGeometry, seed: int) -> None:
-    x, dout, dx = pool_gradient(student, g, seed)
+    x, dout, dx, _ = pool_gradient(student, g, seed)
     _, expected = max_pool(x, g.ph, g.pw, g.stride, dout)
     assert_close(dx, expected, name="dx", function=BACKWARD)
 
@@ -62,7 +62,7 @@ def test_pool_backward_routes_to_maxima(student, g, seed):
     """max_pool_backward_naive sends gradient only to window maxima, and all of it"""
     # Positive upstream values: a gradient that lands elsewhere cannot cancel out in the sums.
     dout = np.random.default_rng(seed + 1).uniform(0.5, 1.5, (g.n, g.c, g.out_h, g.out_w))
-    x, _, dx = pool_gradient(student, g, seed, dout)
+    x, _, dx, _ = pool_gradient(student, g, seed, dout)
     is_max = np.zeros(x.shape, dtype=bool)
     for i in range(g.out_h):
         for j in range(g.out_w):

@@ -163,13 +163,12 @@ def conv_forward(student: Any, g: ConvGeometry, x: np.ndarray, w: np.ndarray, b:
     return expect_array(out, (g.n, g.f, g.out_h, g.out_w), name="out", function=fn), cache
 
 
-def conv_cache(student: Any, g: ConvGeometry, data: dict[str, np.ndarray]) -> Any:
-    """The cache of the submission's forward pass, for a backward test: only its form is checked,
-    the forward's output being the forward tests' business."""
+def conv_cache(student: Any, g: ConvGeometry, data: dict[str, np.ndarray]) -> tuple[Any, Any]:
+    """The output and cache of the submission's forward pass, for a backward test: only their form is
+    checked, the forward's output being the forward tests' business (a gradient check asks for it again)."""
     fn = "conv_forward_naive"
-    _, cache = expect_tuple(student.conv_forward_naive(data["x"], data["w"], data["b"], g.conv_param),
-                            ("out", "cache"), name=f"{fn} result", function=fn)
-    return cache
+    return expect_tuple(student.conv_forward_naive(data["x"], data["w"], data["b"], g.conv_param),
+                        ("out", "cache"), name=f"{fn} result", function=fn)
 
 
 def conv_backward(student: Any, g: ConvGeometry, dout: np.ndarray, cache: Any) -> tuple:
@@ -186,11 +185,13 @@ def conv_dout(g: ConvGeometry, seed: int) -> np.ndarray:
     return np.random.default_rng(seed + 1).standard_normal((g.n, g.f, g.out_h, g.out_w))
 
 
-def conv_gradients(student: Any, g: ConvGeometry, seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, tuple]:
-    """The inputs (``conv_inputs(g, seed)``), an upstream gradient and the submission's (dx, dw, db)."""
+def conv_gradients(student: Any, g: ConvGeometry, seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, tuple, Any]:
+    """The inputs (``conv_inputs(g, seed)``), an upstream gradient, the submission's (dx, dw, db) and
+    the output of the forward pass whose cache went into the backward one."""
     data = conv_inputs(g, seed)
     dout = conv_dout(g, seed)
-    return data, dout, conv_backward(student, g, dout, conv_cache(student, g, data))
+    out, cache = conv_cache(student, g, data)
+    return data, dout, conv_backward(student, g, dout, cache), out
 
 
 # The smallest distance between two pooling inputs: every window has one maximum, that far above the rest.
@@ -217,21 +218,22 @@ def pool_dout(g: PoolGeometry, seed: int) -> np.ndarray:
     return np.random.default_rng(seed + 1).standard_normal((g.n, g.c, g.out_h, g.out_w))
 
 
-def pool_cache(student: Any, g: PoolGeometry, x: np.ndarray) -> Any:
-    """The cache of the submission's forward pass, for a backward test (only its form is checked)."""
+def pool_cache(student: Any, g: PoolGeometry, x: np.ndarray) -> tuple[Any, Any]:
+    """The output and cache of the submission's forward pass, for a backward test (only their form is
+    checked)."""
     fn = "max_pool_forward_naive"
-    _, cache = expect_tuple(student.max_pool_forward_naive(x, g.pool_param), ("out", "cache"),
-                            name=f"{fn} result", function=fn)
-    return cache
+    return expect_tuple(student.max_pool_forward_naive(x, g.pool_param), ("out", "cache"),
+                        name=f"{fn} result", function=fn)
 
 
 def pool_gradient(student: Any, g: PoolGeometry, seed: int,
-                  dout: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The input (``pool_input(g, seed)``), the upstream gradient (``dout``, or standard normal) and
-    the submission's dx."""
+                  dout: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    """The input (``pool_input(g, seed)``), the upstream gradient (``dout``, or standard normal), the
+    submission's dx and the output of the forward pass whose cache went into the backward one."""
     x = pool_input(g, seed)
     dout = pool_dout(g, seed) if dout is None else dout
-    return x, dout, pool_backward(student, g, dout, pool_cache(student, g, x))
+    out, cache = pool_cache(student, g, x)
+    return x, dout, pool_backward(student, g, dout, cache), out
 
 
 def slopes(g: PoolGeometry, seed: int, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
@@ -340,7 +342,7 @@ def check_conv_read_only(student: Any, g: ConvGeometry, seed: int, step: str) ->
         call_read_only(student.conv_forward_naive, data["x"], data["w"], data["b"], g.conv_param,
                        names=("x", "w", "b", "conv_param"))
         return
-    call_read_only(student.conv_backward_naive, conv_dout(g, seed), conv_cache(student, g, data),
+    call_read_only(student.conv_backward_naive, conv_dout(g, seed), conv_cache(student, g, data)[1],
                    names=("dout", "cache"))
 
 
@@ -350,7 +352,7 @@ def check_pool_read_only(student: Any, g: PoolGeometry, seed: int, step: str) ->
     if step == "forward":
         call_read_only(student.max_pool_forward_naive, x, g.pool_param, names=("x", "pool_param"))
         return
-    call_read_only(student.max_pool_backward_naive, pool_dout(g, seed), pool_cache(student, g, x),
+    call_read_only(student.max_pool_backward_naive, pool_dout(g, seed), pool_cache(student, g, x)[1],
                    names=("dout", "cache"))
 
 

@@ -55,13 +55,13 @@ def check_forward(student, g: ConvGeometry, seed: int) -> None:
 
 
 def check_backward(student, g: ConvGeometry, seed: int, directions: int | None) -> None:
-    data, dout, (dx, dw, db) = conv_gradients(student, g, seed)
+    data, dout, (dx, dw, db), out = conv_gradients(student, g, seed)
     # Central differences of the submission's own forward pass (its tests judge it; the hidden tests
     # compare with torch). The convolution is linear in each input, so they are exact up to rounding
     # whatever the step: a large one keeps rounding far below the tolerance.
     check_gradients(student.conv_forward_naive, data, {"x": dx, "w": dw, "b": db}, dout=dout,
                     extra={"conv_param": g.conv_param}, pick=0, function=BACKWARD, h=1e-3,
-                    directions=directions, seed=seed)
+                    directions=directions, seed=seed, value=out)
 
 
 @graded(points=4, function=FORWARD,

@@ -30,12 +30,12 @@ def check_forward(student, g: PoolGeometry, seed: int) -> None:
 
 
 def check_backward(student, g: PoolGeometry, seed: int) -> None:
-    x, dout, dx = pool_gradient(student, g, seed)
+    x, dout, dx, out = pool_gradient(student, g, seed)
     # Max pooling is linear between ties; a step far below the gap between values never crosses one.
     # Central differences of the submission's own forward pass (its tests judge it); the hidden tests
     # compare with torch.
     check_gradients(student.max_pool_forward_naive, {"x": x}, {"x": dx}, dout=dout,
-                    extra={"pool_param": g.pool_param}, pick=0, function=BACKWARD, h=POOL_GAP * 1e-3)
+                    extra={"pool_param": g.pool_param}, pick=0, function=BACKWARD, h=POOL_GAP * 1e-3, value=out)
 
 
 @graded(points=3, function=FORWARD)

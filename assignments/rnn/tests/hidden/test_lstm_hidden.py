@@ -33,7 +33,7 @@ def test_lstm_step_backward_saturated(student):
     for p in saturated_problems():
         inputs = step_inputs(p, lstm=True)
         _, expected = torch_step("lstm", inputs, (p["dnext_h"], p["dnext_c"]))
-        grads = lstm_step_gradients(student, p, p["dnext_h"], p["dnext_c"])
+        _, grads = lstm_step_gradients(student, p, p["dnext_h"], p["dnext_c"])
         for k, value in inputs.items():
             assert_close(expect_array(grads[k], value.shape, name=f"d{k}"), expected[k], name=f"d{k}")
 

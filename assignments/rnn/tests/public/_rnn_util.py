@@ -92,19 +92,20 @@ def sequence_inputs(p: Problem) -> dict[str, np.ndarray]:
 # -- calling the submission -------------------------------------------------------------------------
 
 
-def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[np.ndarray, ...]:
-    """``(dx, dh0, dWx, dWh, db)`` from the submission's ``<layer>_backward``, on the cache of its
-    ``<layer>_forward`` (whose output is the forward tests' business)."""
-    *_, cache = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
-    return call_checked(student, f"{layer}_backward", p["dh"], cache)
+def sequence_gradients(student: Student, layer: str, p: Problem) -> tuple[Any, tuple[np.ndarray, ...]]:
+    """The output of the submission's ``<layer>_forward`` (the forward tests' business) and
+    ``(dx, dh0, dWx, dWh, db)`` from its ``<layer>_backward`` on that call's cache."""
+    h, cache = call_checked(student, f"{layer}_forward", **sequence_inputs(p))
+    return h, call_checked(student, f"{layer}_backward", p["dh"], cache)
 
 
 def check_sequence_gradients(student: Student, layer: str, p: Problem, names: tuple[str, ...]) -> None:
     """The named gradients of ``<layer>_backward`` against central differences of the submission's
     own ``<layer>_forward`` (judged by its own tests; the hidden tests compare with torch)."""
-    grads = dict(zip(("x", "h0", "Wx", "Wh", "b"), sequence_gradients(student, layer, p)))
+    h, gradients = sequence_gradients(student, layer, p)
+    grads = dict(zip(("x", "h0", "Wx", "Wh", "b"), gradients))
     check_gradients(getattr(student, f"{layer}_forward"), sequence_inputs(p), {k: grads[k] for k in names},
-                    dout=p["dh"], pick=0, function=f"{layer}_backward")
+                    dout=p["dh"], pick=0, function=f"{layer}_backward", value=h)
 
 
 def stepped_sequence(student: Student, layer: str, p: Problem) -> np.ndarray:
@@ -124,11 +125,12 @@ def stepped_sequence(student: Student, layer: str, p: Problem) -> np.ndarray:
 
 
 def lstm_step_gradients(student: Student, p: Problem, dnext_h: np.ndarray,
-                        dnext_c: np.ndarray) -> dict[str, np.ndarray]:
-    """The gradients of ``lstm_step_backward`` by input name (a fresh forward pass, a fresh cache)."""
-    *_, cache = call_checked(student, "lstm_step_forward", **step_inputs(p, lstm=True))
+                        dnext_c: np.ndarray) -> tuple[tuple[Any, Any], dict[str, np.ndarray]]:
+    """The outputs (next_h, next_c) of a fresh ``lstm_step_forward`` and the gradients of
+    ``lstm_step_backward`` on its cache, by input name."""
+    next_h, next_c, cache = call_checked(student, "lstm_step_forward", **step_inputs(p, lstm=True))
     grads = call_checked(student, "lstm_step_backward", dnext_h, dnext_c, cache)
-    return dict(zip(("x", "prev_h", "prev_c", "Wx", "Wh", "b"), grads))
+    return (next_h, next_c), dict(zip(("x", "prev_h", "prev_c", "Wx", "Wh", "b"), grads))
 
 
 # Every function that takes arrays it must leave alone (clip_grad_norm scales its arrays by design).

@@ -54,9 +54,9 @@ def test_lstm_step_backward_numerical(student, p):
     # central differences of the submission's own lstm_step_forward (its tests judge it).
     for pick, dnext_h, dnext_c, dout in ((0, p["dnext_h"], zeros, p["dnext_h"]),
                                          (1, zeros, p["dnext_c"], p["dnext_c"])):
-        grads = lstm_step_gradients(student, p, dnext_h, dnext_c)
+        outputs, grads = lstm_step_gradients(student, p, dnext_h, dnext_c)
         check_gradients(student.lstm_step_forward, inputs, grads, dout=dout, pick=pick,
-                        function="lstm_step_backward")
+                        function="lstm_step_backward", value=outputs[pick])
 
 
 @graded(points=2, function="lstm_forward", hint="Start from c0 = 0; h[:, t] is the state after reading x[:, t].")
