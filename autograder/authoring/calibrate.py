@@ -280,14 +280,17 @@ VALUE = "value"  # the condition name of a measurement without parts: its value
 
 def _conditions(entry: dict, sign: float) -> dict[str, list[float | None]]:
     """A solution's runs as each condition's values (``sign`` times them), a run without a value None in
-    each; a test whose measurement has no parts has the one condition ``VALUE``."""
+    each; a test whose measurement has no parts has the one condition ``VALUE``. A run measured without
+    parts (one that ended early with a failing value) stands in each condition with its value: whichever
+    condition bounds the chance to pass, a run passes only if its value in that condition reaches the
+    threshold, so the bound holds."""
     runs = entry["runs"]
     signed = _values(entry, sign)
     names = sorted({name for run in runs for name in run.get("parts", {})})
     if not names:
         return {VALUE: signed}
-    return {name: [None if v is None else sign * run["parts"][name] for v, run in zip(signed, runs, strict=True)]
-            for name in names}
+    return {name: [None if v is None else sign * run.get("parts", {}).get(name, run["value"])
+                   for v, run in zip(signed, runs, strict=True)] for name in names}
 
 
 def assess(test: dict) -> dict:
