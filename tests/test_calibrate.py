@@ -88,7 +88,7 @@ def test_assess_bounds_a_broken_variant_by_the_parts_of_its_measurement():
     low = found["thresholds_meeting_both"][0]
     assert max(spread) < low < 195.0  # the thresholds that would do are bounded by the condition, not the lump
     # A run that ended early with a failing value and no parts stands in each condition with that value.
-    test["mutants"]["m"]["runs"][0] = {"seed": 0, "value": 0.0, "seconds": 0.1}
+    test["mutants"]["m"]["runs"][0] = {"seed": 0, "value": 29.0, "seconds": 0.1}
     assert assess(test)["mutants"]["m"]["method"] == "normal on its condition 'training'"
 
 
