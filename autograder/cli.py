@@ -347,10 +347,12 @@ def build_parser(student: bool = False) -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="measure the training tests' runs; write each lab's calibration.json")
     p.add_argument("labs", nargs="*", help="the labs to calibrate (default: every lab; those without a training "
                                           "test say so)")
-    p.add_argument("--runs", type=int, help="runs of the reference and of each alternative solution (default: the "
-                                            "fewest validate accepts)")
-    p.add_argument("--mutant-runs", type=int, help="runs of each buggy variant a training test targets (default: "
-                                                   "the fewest validate accepts)")
+    p.add_argument("--runs", type=int, help="runs of the reference and of each alternative solution (default: as "
+                                            "many as the committed calibration has, at least the fewest validate "
+                                            "accepts)")
+    p.add_argument("--mutant-runs", type=int, help="runs of each buggy variant a training test targets (default: as "
+                                                   "many as the committed calibration has, at least the fewest "
+                                                   "validate accepts)")
     p.add_argument("--jobs", type=int, default=1, help="gradings run in parallel processes (under the gradescope "
                                                        "budget each needs half a CPU: at most twice the cores)")
     _add_budget_option(p)

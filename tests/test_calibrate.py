@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from autograder.authoring import calibration_stats as st
-from autograder.authoring.calibrate import CalibrationError, assess, calibrate, check, stale_calibration
+from autograder.authoring.calibrate import (
+    CalibrationError,
+    assess,
+    calibrate,
+    check,
+    committed_runs,
+    stale_calibration,
+)
 from autograder.authoring.signatures import render, sources
 from autograder.grading.calibrated import figures
 from autograder.grading.outcomes import GradeReport
@@ -190,6 +197,20 @@ def test_calibration_measures_the_training_tests_of_every_solution_and_targeted_
     assert (shown.nodeid, shown.threshold, shown.seeds, shown.ok) == (NODEID, 0.6, 3, True)
     assert shown.false_fail <= 1e-3 and shown.false_pass <= 1e-2
     assert shown.ranges.startswith(f"correct solutions reach {min(runs['reference'] + runs['stoch_alt_solution']):.3g}")
+
+
+def test_a_recalibration_measures_as_many_runs_as_the_committed_file(calibrated):
+    lab, data = calibrated
+    assert committed_runs(lab) == (30, 10)
+    more = json.loads(json.dumps(data))
+    more["tests"][NODEID]["mutants"]["m01_zero_mean"]["runs"] *= 4  # a test that needed 40 runs of a bug
+    lab.calibration.write_text(json.dumps(more))
+    try:
+        assert committed_runs(lab) == (30, 40)
+        lab.calibration.unlink()
+        assert committed_runs(lab) == (30, 10)  # none yet: the fewest
+    finally:
+        lab.calibration.write_text(json.dumps(data))
 
 
 def _reference(lab: Lab) -> GradeReport:

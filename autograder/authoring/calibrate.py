@@ -85,6 +85,19 @@ def stale_calibration(lab: Lab) -> str | None:
     return f"{lab.calibration.name} is stale: the {', '.join(changed)} changed since it was made" if changed else None
 
 
+def committed_runs(lab: Lab) -> tuple[int, int]:
+    """The most runs of a correct solution and of a bug in the committed calibration, at least the fewest
+    ``assess`` accepts (those alone without one)."""
+    try:
+        tests = json.loads(lab.calibration.read_text())["tests"].values()
+    except (FileNotFoundError, ValueError, KeyError):
+        tests = []
+
+    def most(key: str, least: int) -> int:
+        return max([least, *(len(e["runs"]) for t in tests for e in t.get(key, {}).values())])
+    return most("solutions", MIN_RUNS), most("mutants", MIN_MUTANT_RUNS)
+
+
 def targets(lab: Lab) -> dict[str, list[str]]:
     """Each test's (node id) targeted bugs: the mutants whose recorded failures include it."""
     why = stale(lab)
@@ -128,11 +141,13 @@ def calibrate(lab: Lab, *, runs: int | None = None, mutant_runs: int | None = No
               jobs: int = 1, per_grading: int = 1,
               on_progress: Callable[[int, int, str], None] | None = None) -> dict:
     """Measure, assess and write ``lab``'s calibration; its data. ``runs`` of each correct solution and
-    ``mutant_runs`` of each targeted bug (None: the fewest ``assess`` accepts); ``on_progress(done, total,
+    ``mutant_runs`` of each targeted bug (None: as many as the committed calibration has, so that a rerun
+    measures samples of the same size, at least the fewest ``assess`` accepts); ``on_progress(done, total,
     label)`` after each grading. ``per_grading`` seeds are measured in one grading (its time limits scaled
     to them)."""
     progress = on_progress or (lambda done, total, label: None)
-    runs, mutant_runs = runs or MIN_RUNS, mutant_runs or MIN_MUTANT_RUNS
+    committed = committed_runs(lab)
+    runs, mutant_runs = runs or committed[0], mutant_runs or committed[1]
     with tempfile.TemporaryDirectory(prefix="dlgrade-calibrate-") as tmp:
         first_seeds = _seed_chunks(0, runs, per_grading)[0]
         first = Job(str(lab.directory), str(lab.root), "reference", str(lab.reference), (), first_seeds, budget)
