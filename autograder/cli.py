@@ -206,7 +206,8 @@ def _print_calibration(data: dict) -> bool:
                       f"meeting both: {found['thresholds_meeting_both'] or 'none'}", highlight=False)
         for who, figure in {**found["correct"], **found["mutants"]}.items():
             what = (f"fails <= {figure['false_fail_upper']:.2g}" if "false_fail_upper" in figure
-                    else f"passes <= {figure['false_pass_upper']:.2g}")
+                    else f"passes <= {figure['false_pass_upper']:.2g}"
+                    + (f", held to the bound of {figure['caught_by']}" if "caught_by" in figure else ""))
             console.print(f"      {who}: {what} ({figure['wrong']} of {figure['runs']} runs on the wrong side, "
                           f"{figure['method']})", highlight=False, markup=False)
         for problem in found["problems"]:

@@ -13,6 +13,7 @@ from autograder.authoring import calibration_stats as st
 from autograder.authoring.calibrate import (
     CalibrationError,
     assess,
+    assess_all,
     calibrate,
     check,
     committed_runs,
@@ -97,6 +98,20 @@ def test_assess_bounds_a_broken_variant_by_the_parts_of_its_measurement():
     # A run that ended early with a failing value and no parts stands in each condition with that value.
     test["mutants"]["m"]["runs"][0] = {"seed": 0, "value": 29.0, "seconds": 0.1}
     assert assess(test)["mutants"]["m"]["method"] == "normal on its condition 'training'"
+
+
+def test_a_bug_one_training_test_bounds_is_held_to_that_bound_alone():
+    correct = [0.8 + 0.05 * math.sin(i) for i in range(30)]
+    lumpy = [0.1] * 9 + [0.9]  # passes this test now and then: a count of 10 runs bounds nothing
+    spread = [0.3 + 0.05 * math.cos(i) for i in range(10)]
+    tests = {"a": _test(correct, lumpy, 0.55), "b": _test(correct, spread, 0.55)}
+    assert not assess(tests["a"])["ok"]
+    found = assess_all(tests)
+    assert found["a"]["ok"] and found["b"]["ok"]  # it loses b's points whenever it would pass a
+    assert found["a"]["mutants"]["m"]["caught_by"] == "b" and found["a"]["mutants"]["m"]["false_pass_upper"] > 0.01
+    assert "caught_by" not in found["b"]["mutants"]["m"]
+    alone = assess_all({"a": tests["a"], "c": _test(correct, lumpy, 0.55)})  # no test bounds it: both fall short
+    assert not alone["a"]["ok"] and not alone["c"]["ok"]
 
 
 def test_boundary_finds_the_edge_of_a_monotone_condition():

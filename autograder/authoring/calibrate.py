@@ -32,6 +32,7 @@ from autograder.authoring import calibration_stats as st
 from autograder.authoring.mutants import build_mutant, describe, mutant_files
 from autograder.authoring.signatures import digest, sources, stale
 from autograder.files import write_atomic
+from autograder.grading.calibrated import held_to
 from autograder.grading.misconceptions import load
 from autograder.grading.outcomes import GradeReport
 from autograder.grading.pipeline import GradingOptions, grade
@@ -234,7 +235,9 @@ def _data(lab: Lab, discovered: dict[str, Trained], targeted: dict[str, list[str
         test = {"quantity": trained.quantity, "function": trained.function, "threshold": trained.threshold,
                 "above": trained.above, "seeds": list(trained.seeds), "limit": trained.limit,
                 "targets": targeted.get(nodeid, []), "solutions": solutions, "mutants": mutants}
-        tests[nodeid] = test | {"assessment": assess(test)}
+        tests[nodeid] = test
+    for nodeid, found in assess_all(tests).items():
+        tests[nodeid] |= {"assessment": found}
     return {"lab": lab.name, "budget": budget, "sources_sha256": dependencies(lab),
             "criteria": {"false_fail": FALSE_FAIL, "false_pass": FALSE_PASS, "confidence": st.CONFIDENCE,
                          "min_runs": MIN_RUNS, "min_mutant_runs": MIN_MUTANT_RUNS},
@@ -308,15 +311,37 @@ def _conditions(entry: dict, sign: float) -> dict[str, list[float | None]]:
                    for v, run in zip(signed, runs, strict=True)] for name in names}
 
 
-def assess(test: dict) -> dict:
-    """The bounds a test's distributions give at its threshold and seeds, what falls short and what would fix it."""
+def assess_all(tests: dict[str, dict]) -> dict[str, dict]:
+    """Each test's (node id) assessment. A bug that one training test bounds within FALSE_PASS is held to
+    that bound there alone: it loses that test's points whenever it would pass another, so its chance of
+    full marks is at most that bound; the other tests still report theirs for it (``caught_by``)."""
+    first = {nodeid: assess(test) for nodeid, test in sorted(tests.items())}
+    caught: dict[str, str] = {}
+    for nodeid, found in first.items():
+        for stem, figure in found["mutants"].items():
+            if figure["false_pass_upper"] <= FALSE_PASS:
+                caught.setdefault(stem, nodeid)
+    found = {}
+    for nodeid, test in sorted(tests.items()):
+        elsewhere = {stem: caught[stem] for stem, figure in first[nodeid]["mutants"].items()
+                     if figure["false_pass_upper"] > FALSE_PASS and stem in caught}
+        found[nodeid] = assess(test, elsewhere) if elsewhere else first[nodeid]
+    return found
+
+
+def assess(test: dict, caught_elsewhere: dict[str, str] | None = None) -> dict:
+    """The bounds a test's distributions give at its threshold and seeds, what falls short and what would fix it.
+    ``caught_elsewhere``: bugs (and the test) that another training test already bounds: reported, not required."""
+    elsewhere = caught_elsewhere or {}
     sign = 1.0 if test["above"] else -1.0  # the statistics are for "at least": "at most" is negated
     threshold, k = sign * test["threshold"], len(test["seeds"])
     correct = {name: {VALUE: _values(e, sign)} for name, e in test["solutions"].items()}
-    broken = {stem: _conditions(e, sign) for stem, e in test["mutants"].items()}
+    broken = {stem: _conditions(e, sign) for stem, e in test["mutants"].items() if stem not in elsewhere}
     figures_correct, problems = _side(correct, threshold, k, CORRECT)
     figures_broken, broken_problems = _side(broken, threshold, k, BROKEN)
     problems += broken_problems
+    exempt, _ = _side({stem: _conditions(test["mutants"][stem], sign) for stem in elsewhere}, threshold, k, BROKEN)
+    figures_broken |= {stem: figure | {"caught_by": elsewhere[stem]} for stem, figure in exempt.items()}
     slowest = max((run["seconds"] for e in test["solutions"].values() for run in e["runs"]), default=0.0)
     if test["limit"] is not None and slowest * k > test["limit"]:
         problems.append(f"{k} runs of a correct solution may take {slowest * k:.0f} s, over the test's "
@@ -393,10 +418,10 @@ def check(lab: Lab, reference: GradeReport) -> tuple[bool, str, bool]:
         return (False, f"it calibrates {sorted(data['tests'])}, the reference trains in {sorted(training)}: {how}",
                 False)
     lines = []
-    for nodeid, test in sorted(data["tests"].items()):
-        found = assess(test)
+    for nodeid, found in assess_all(data["tests"]).items():
+        test = data["tests"][nodeid]
         worst = max((c["false_fail_upper"] for c in found["correct"].values()), default=0.0)
-        passes = max((m["false_pass_upper"] for m in found["mutants"].values()), default=0.0)
+        passes = held_to(found)
         lines.append(f"{'ok' if found['ok'] else 'FAIL'} {nodeid}: false fail <= {worst:.2g}, targeted bugs pass "
                      f"<= {passes:.2g}, {_count(test)}" + "".join(f"\n    {p}" for p in found["problems"]))
     met = all(line.startswith("ok") for line in lines)

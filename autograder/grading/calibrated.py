@@ -49,9 +49,15 @@ def figures(lab: Lab) -> list[Figures]:
     """The lab's calibrated tests' figures, for a class report; none without a calibration file."""
     return [Figures(nodeid, t["threshold"], len(t["seeds"]), t["assessment"]["ok"],
                     max((c["false_fail_upper"] for c in t["assessment"]["correct"].values()), default=0.0),
-                    max((m["false_pass_upper"] for m in t["assessment"]["mutants"].values()), default=0.0),
+                    held_to(t["assessment"]),
                     sentence(values(t["solutions"]), values(t["mutants"])).removeprefix("calibration: "))
             for nodeid, t in sorted(_tests(lab).items())]
+
+
+def held_to(assessment: dict) -> float:
+    """The largest bound of a targeted bug's passing a test, of the bugs held to it there (not those another
+    training test bounds: ``caught_by``)."""
+    return max((m["false_pass_upper"] for m in assessment["mutants"].values() if "caught_by" not in m), default=0.0)
 
 
 def sentence(correct: list[float], broken: list[float]) -> str:
